@@ -1,0 +1,70 @@
+"""data/*.yaml -> an rdflib Dataset with one named graph per dataset, every problem reported at file:line."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from rdflib import Dataset, Graph
+
+from ..errors import InputError, Location, Problem
+from ..iris import Minter
+from ..vocab import ONTOLOGY_IRI, PREFIXES, SHAPES_IRI
+from ..yamlsource import load_yaml_file
+from .context import BuildContext
+from .groups import read_groups
+from .meta import read_dataset
+from .organisations import read_organisations
+from .plans import read_plans
+from .projects import read_programs, read_projects
+
+# Read in this order: what a file refers to is declared before it where the reader needs it.
+DATA_FILES = (
+    ("dataset.yaml", read_dataset),
+    ("organisations.yaml", read_organisations),
+    ("programs.yaml", read_programs),
+    ("groups.yaml", read_groups),
+    ("projects.yaml", read_projects),
+    ("plans.yaml", read_plans),
+)
+
+
+def build_dataset(data_dir: Path, base_iri: str, ontology: Graph | None = None,
+                  shapes: Graph | None = None) -> tuple[Dataset, dict]:
+    """Read every data file and return (dataset, dataset metadata); raise InputError with all problems."""
+    ctx = BuildContext(Minter(base_iri))
+    load_problems: list[Problem] = []
+    for name, reader in DATA_FILES:
+        path = Path(data_dir) / name
+        if not path.exists():
+            load_problems.append(Problem(Location(str(path)), "file is missing", "ファイルがありません", "missing-file"))
+            continue
+        try:
+            doc = load_yaml_file(path, display_name=_display(path))
+        except InputError as exc:
+            load_problems.extend(exc.problems)
+            continue
+        reader(doc or {}, ctx)
+    ctx.check_references()
+    problems = load_problems + ctx.problems.problems
+    if problems:
+        raise InputError(problems)
+    for prefix, namespace in PREFIXES.items():
+        ctx.dataset.bind(prefix, namespace)
+    if ontology is not None:
+        _add_graph(ctx.dataset, ONTOLOGY_IRI, ontology)
+    if shapes is not None:
+        _add_graph(ctx.dataset, SHAPES_IRI, shapes)
+    return ctx.dataset, ctx.dataset_meta or {}
+
+
+def _add_graph(dataset: Dataset, name, graph: Graph) -> None:
+    target = dataset.graph(name)
+    for triple in graph:
+        target.add(triple)
+
+
+def _display(path: Path) -> str:
+    """Paths relative to the working directory read better in messages (data/groups.yaml:41)."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
