@@ -1,9 +1,10 @@
 """data/*.yaml -> an rdflib Dataset with one named graph per dataset, every problem reported at file:line."""
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
-from rdflib import Dataset, Graph
+from rdflib import BNode, Dataset, Graph
 
 from ..errors import InputError, Location, Problem
 from ..iris import Minter
@@ -27,9 +28,16 @@ DATA_FILES = (
 )
 
 
+@dataclass
+class SourceData:
+    dataset: Dataset
+    meta: dict                        # dataset.yaml's dataset mapping
+    locations: dict[str, Location]    # resource (IRI or "_:bnode") -> where in data/ it was written
+
+
 def build_dataset(data_dir: Path, base_iri: str, ontology: Graph | None = None,
-                  shapes: Graph | None = None) -> tuple[Dataset, dict]:
-    """Read every data file and return (dataset, dataset metadata); raise InputError with all problems."""
+                  shapes: Graph | None = None) -> SourceData:
+    """Read every data file into a dataset; raise InputError with every problem found."""
     ctx = BuildContext(Minter(base_iri))
     load_problems: list[Problem] = []
     for name, reader in DATA_FILES:
@@ -53,7 +61,16 @@ def build_dataset(data_dir: Path, base_iri: str, ontology: Graph | None = None,
         _add_graph(ctx.dataset, ONTOLOGY_IRI, ontology)
     if shapes is not None:
         _add_graph(ctx.dataset, SHAPES_IRI, shapes)
-    return ctx.dataset, ctx.dataset_meta or {}
+    return SourceData(ctx.dataset, ctx.dataset_meta or {}, _locations(ctx))
+
+
+def _locations(ctx: BuildContext) -> dict[str, Location]:
+    """Keyed resources where they were declared; their blank nodes (names, contacts, periods) where their owner was."""
+    locations = {str(ctx.extra_iris[key]): where for key, where in ctx.declared.items()}
+    for subject, _p, obj in ctx.dataset.triples((None, None, None)):
+        if isinstance(obj, BNode) and str(subject) in locations:
+            locations.setdefault(f"_:{obj}", locations[str(subject)])
+    return locations
 
 
 def _add_graph(dataset: Dataset, name, graph: Graph) -> None:

@@ -79,7 +79,7 @@ def add_identifiers(graph, iri, rec) -> None:
         node = BNode()
         graph.add((iri, IC.ID, node))
         graph.add((node, RDF.type, IC.ID型))
-        graph.add((node, IC.体系, Literal(scheme, lang="ja")))
+        graph.add((node, IC.体系, Literal(scheme)))
         graph.add((node, IC.識別値, Literal(str(value))))
         if field == "local_government_code":
             graph.add((iri, SCHEMA.areaServed, URIRef(E_STAT_SAC + str(value)[:5])))
@@ -106,7 +106,8 @@ def add_address(graph, iri, rec, ctx: BuildContext) -> None:
     node = BNode()
     graph.add((iri, IC.住所, node))
     graph.add((node, RDF.type, IC.住所型))
-    parts = [address.get(k) for k in ("prefecture", "city", "street") if address.get(k)]
+    # ic:表記 is the address as the source writes it (city and street); the prefecture is a component only.
+    parts = [address.get(k) for k in ("city", "street") if address.get(k)]
     graph.add((node, IC.表記, Literal("".join(str(p) for p in parts), lang="ja")))
     for field, predicate in (("postal_code", IC.郵便番号), ("prefecture", IC.都道府県), ("city", IC.市区町村)):
         if address.get(field) is not None:

@@ -9,7 +9,7 @@ from .context import (BuildContext, add_date, add_fiscal_year, add_label, add_so
                       iter_keys, parse_date)
 from .records import each_record
 
-PROGRAM_OPTIONAL = {"description", "operated_by", "partners", "measures", "initiatives"}
+PROGRAM_OPTIONAL = {"alt_names", "description", "operated_by", "partners", "measures", "initiatives"}
 CALL_OPTIONAL = {"description", "opens", "status"}
 CONCEPT_OPTIONAL = {"definition", "note", "slogan"}
 PROJECT_OPTIONAL = {"fiscal_year", "year", "category", "partners", "title", "subtitle", "group_name_at_adoption"}
@@ -23,6 +23,8 @@ def read_programs(doc, ctx: BuildContext) -> None:
         for cls in (KD.Program, IC.サービス型, SCHEMA.GovernmentService):
             graph.add((iri, RDF.type, cls))
         add_label(graph, iri, rec.get("name"), rec.loc("name"), ctx)
+        for alt in rec.strings("alt_names"):
+            graph.add((iri, SCHEMA.alternateName, Literal(alt, lang="ja")))
         add_text(graph, iri, SCHEMA.description, rec.get("description"), rec.loc("description"), ctx)
         for field, kind, predicate in (("operated_by", "org", KD.operatedBy), ("partners", "org", KD.partner),
                                        ("measures", "measure", KD.implementsMeasure),
@@ -42,6 +44,7 @@ def read_categories(doc, ctx: BuildContext) -> None:
     for lang, text in (("ja", "協働のまちづくりチャレンジ事業の部門"), ("en", "Categories of the challenge program")):
         graph.add((scheme, RDFS.label, Literal(text, lang=lang)))
         graph.add((scheme, SKOS.prefLabel, Literal(text, lang=lang)))
+    graph.add((scheme, KD.composedLabel, Literal(True)))
     for key, rec in each_record(doc, "categories", ctx, required={"name", "source"}, optional=set()):
         iri = ctx.declare("category", key, rec.location)
         graph.add((iri, RDF.type, KD.Category))
@@ -51,6 +54,7 @@ def read_categories(doc, ctx: BuildContext) -> None:
         graph.add((iri, SKOS.topConceptOf, scheme))
         graph.add((iri, SKOS.notation, Literal(key)))
         add_sources(graph, iri, rec.data, ctx)
+        add_sources(graph, scheme, rec.data, ctx)
 
 
 def read_calls(doc, ctx: BuildContext) -> None:
