@@ -1,9 +1,9 @@
 """Walking a YAML section of keyed records, with every problem reported at its file and line."""
 from __future__ import annotations
 
-import difflib
 from dataclasses import dataclass
 
+from .. import yamlsource
 from ..errors import Location
 from ..iris import KEY_PATTERN
 from .context import BuildContext
@@ -88,15 +88,5 @@ def each_record(doc, section: str, ctx: BuildContext, *, required: set[str], opt
 
 
 def check_fields(data: dict, *, allowed: set[str], required: set[str], ctx: BuildContext, fallback: Location) -> None:
-    """Report unknown fields (with a suggestion) and missing required ones."""
-    for field in data:
-        if field in allowed:
-            continue
-        where = data.key_location(field) if hasattr(data, "key_location") else fallback
-        close = difflib.get_close_matches(str(field), sorted(allowed), n=1)
-        hint_en = f"; did you mean {close[0]!r}?" if close else ""
-        hint_ja = f"（{close[0]!r} のことですか？）" if close else ""
-        ctx.problems.add(where, f"unknown field {field!r}{hint_en}", f"不明な項目 {field!r}{hint_ja}", "unknown-field")
-    for field in sorted(required - set(data)):
-        ctx.problems.add(fallback, f"required field {field!r} is missing", f"必須の項目 {field!r} がありません",
-                         "missing-field")
+    """Report unknown fields (with a suggestion) and missing required ones, each at its line."""
+    yamlsource.check_fields(data, required=required, optional=allowed - required, collector=ctx.problems)
