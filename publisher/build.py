@@ -110,6 +110,7 @@ def write_release(source: SourceData, report: ValidationReport, settings: Settin
         raise OutputError(release.parent, exc) from None
     try:
         write_files(source.dataset, report, settings, version, staging)
+        os.chmod(staging, 0o755)  # mkdtemp makes it private; releases are served to anyone
         os.replace(staging, release)
     except OSError as exc:
         shutil.rmtree(staging, ignore_errors=True)
@@ -145,6 +146,7 @@ def switch_current(output: Path, version: str) -> None:
         fd, tmp = tempfile.mkstemp(prefix=".CURRENT.", dir=output)
         with os.fdopen(fd, "w") as handle:
             handle.write(version + "\n")
+        os.chmod(tmp, 0o644)
         os.replace(tmp, output / CURRENT_FILE)
     except OSError as exc:
         raise OutputError(output / CURRENT_FILE, exc) from None

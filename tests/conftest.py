@@ -53,3 +53,63 @@ def copy_data(tmp_path: Path) -> Path:
     target = tmp_path / "data"
     shutil.copytree(ROOT / "data", target)
     return target
+
+
+@pytest.fixture(scope="session")
+def app(settings, release):
+    from publisher.web import create_app
+    application = create_app(settings)
+    application.config["TESTING"] = True
+    yield application
+    application.config["KYODO_RELEASES"].close()
+
+
+@pytest.fixture()
+def client(app):
+    return app.test_client()
+
+
+def free_port() -> int:
+    import socket
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+LIVE_QUERY_TIMEOUT = 3.0
+
+
+@pytest.fixture(scope="session")
+def live_server(settings, release):
+    """The real server (gunicorn, `kyodo serve`) on a free port, serving the test build; yields its root URL."""
+    import os
+    import subprocess
+    import sys
+    import time
+
+    import requests
+
+    port = free_port()
+    env = dict(os.environ, KYODO_QUERY_TIMEOUT=str(LIVE_QUERY_TIMEOUT), KYODO_WORKERS="2",
+               KYODO_BASE_IRI=settings.base_iri, KYODO_MAX_ROWS="1000")
+    proc = subprocess.Popen([sys.executable, "-m", "publisher.cli", "serve", "--output-dir", str(settings.output_dir),
+                             "--port", str(port)], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    root = f"http://127.0.0.1:{port}/"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            if requests.get(root + "health", timeout=2).status_code == 200:
+                break
+        except requests.ConnectionError:
+            time.sleep(0.2)
+        if proc.poll() is not None:
+            raise RuntimeError(proc.stdout.read().decode(errors="replace"))
+    else:
+        proc.kill()
+        raise RuntimeError("the server did not start within 60 s")
+    yield root
+    proc.terminate()
+    try:
+        proc.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        proc.kill()
