@@ -131,7 +131,13 @@ def test_build_killed_half_way_keeps_the_served_release(settings, data, tmp_path
     proc = subprocess.Popen([sys.executable, "-m", "publisher.cli", "build", "--data-dir", str(data),
                              "--output-dir", str(out), "--base-iri", settings.base_iri],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    time.sleep(1.0)
+    releases = out / "releases"
+    deadline = time.monotonic() + 60
+    while proc.poll() is None and time.monotonic() < deadline:
+        if any(p.name.startswith(".") for p in releases.iterdir()):
+            break  # the new release is being written: kill it now
+        time.sleep(0.002)
+    assert proc.poll() is None, "the build finished before it could be killed while writing"
     proc.send_signal(signal.SIGKILL)
     proc.wait()
     assert current_release(out) == first.release_dir
