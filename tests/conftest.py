@@ -92,8 +92,11 @@ def live_server(settings, release):
     port = free_port()
     env = dict(os.environ, KYODO_QUERY_TIMEOUT=str(LIVE_QUERY_TIMEOUT), KYODO_WORKERS="2",
                KYODO_BASE_IRI=settings.base_iri, KYODO_MAX_ROWS="1000")
+    # The server's log goes to a file: an unread pipe fills up and blocks the server's threads.
+    log_path = settings.output_dir.parent / f"server-{port}.log"
+    log = open(log_path, "wb")
     proc = subprocess.Popen([sys.executable, "-m", "publisher.cli", "serve", "--output-dir", str(settings.output_dir),
-                             "--port", str(port)], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+                             "--port", str(port)], env=env, stdout=log, stderr=subprocess.STDOUT)
     root = f"http://127.0.0.1:{port}/"
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -103,7 +106,7 @@ def live_server(settings, release):
         except requests.ConnectionError:
             time.sleep(0.2)
         if proc.poll() is not None:
-            raise RuntimeError(proc.stdout.read().decode(errors="replace"))
+            raise RuntimeError(log_path.read_text(errors="replace"))
     else:
         proc.kill()
         raise RuntimeError("the server did not start within 60 s")
@@ -113,3 +116,4 @@ def live_server(settings, release):
         proc.wait(timeout=15)
     except subprocess.TimeoutExpired:
         proc.kill()
+    log.close()
