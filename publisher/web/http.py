@@ -81,10 +81,16 @@ JA_STATUS = {
 }
 
 
+def variant_etag(version: str, mimetype: str, page_lang: str) -> str:
+    """One ETag per release and representation: each negotiated format (and HTML language) has its own."""
+    subtype = "".join(c if c.isalnum() else "-" for c in mimetype.split("/")[-1])
+    return f"{version}.{subtype}" + (f".{page_lang}" if mimetype == "text/html" else "")
+
+
 def finish(response: Response, *, negotiated: bool = False, max_age: int = 300) -> Response:
     """ETag and Last-Modified from the release, 304 when the client has it, cache and Vary headers."""
     current = release()
-    response.set_etag(f"{current.etag}-{lang()}" if "text/html" in (response.mimetype or "") else current.etag)
+    response.set_etag(variant_etag(current.etag, response.mimetype or "", lang()))
     response.last_modified = current.built
     response.headers.setdefault("Cache-Control", f"public, max-age={max_age}")
     vary = ["Accept"] if negotiated else []
