@@ -121,12 +121,14 @@ def write_release(source: SourceData, report: ValidationReport, settings: Settin
 
 
 def write_files(dataset: Dataset, report: ValidationReport, settings: Settings, version: str, folder: Path) -> None:
+    from .downloads import write_downloads
     from .store.embedded import create_store
 
     dataset.serialize(folder / "kyodo.trig", format="trig")
     dataset.serialize(folder / "kyodo.nq", format="nquads")
     report.report_graph.serialize(folder / "validation-report.ttl", format="turtle")
-    create_store(folder / "store", folder / "kyodo.nq")
+    create_store(folder / "store", folder / "kyodo.nq", version=version)
+    write_downloads(dataset, settings, version, folder)
     minter = Minter(settings.base_iri)
     counts = {name: len(dataset.graph(minter.graph(name))) for name in GRAPHS}
     counts["ontology"] = len(dataset.graph(ONTOLOGY_IRI))
