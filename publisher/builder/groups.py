@@ -28,13 +28,16 @@ def read_groups(doc, ctx: BuildContext) -> None:
         for cls in (KD.CitizenGroup, ORG.Organization, IC.組織型, SCHEMA.Organization):
             graph.add((iri, RDF.type, cls))
         add_label(graph, iri, rec.get("name"), rec.loc("name"), ctx)
-        add_name_node(graph, iri, rec.get("name"))
+        with rec.at("name"):
+            add_name_node(graph, iri, rec.get("name"))
         if isinstance(rec.get("name"), dict):
             ctx.group_names[key] = dict(rec.get("name"))
-        for alt in rec.strings("alt_names"):
-            graph.add((iri, SCHEMA.alternateName, Literal(alt, lang="ja")))
-        for former in rec.strings("former_names"):
-            graph.add((iri, KD.formerName, Literal(former, lang="ja")))
+        with rec.at("alt_names"):
+            for alt in rec.strings("alt_names"):
+                graph.add((iri, SCHEMA.alternateName, Literal(alt, lang="ja")))
+        with rec.at("former_names"):
+            for former in rec.strings("former_names"):
+                graph.add((iri, KD.formerName, Literal(former, lang="ja")))
         add_text(graph, iri, SCHEMA.description, rec.get("description"), rec.loc("description"), ctx)
         add_legal_form(graph, iri, rec)
         for ref, where in iter_keys(rec.data, "registered_with"):
@@ -61,7 +64,8 @@ def add_legal_form(graph, iri, rec) -> None:
         rec.problem("legal_form", f"unknown legal form {form!r}; use one of {', '.join(LEGAL_FORMS)}",
                     f"法人格 {form!r} は使えません。{'、'.join(LEGAL_FORMS)} のいずれかにしてください")
         return
-    graph.add((iri, KD.legalForm, LEGAL_FORMS[form]))
+    with rec.at("legal_form"):
+        graph.add((iri, KD.legalForm, LEGAL_FORMS[form]))
 
 
 def add_members(graph, iri, rec, ctx: BuildContext) -> None:
@@ -70,12 +74,14 @@ def add_members(graph, iri, rec, ctx: BuildContext) -> None:
         return
     count = rec.integer(members, "count")
     if count is not None:
-        graph.add((iri, KD.memberCount, Literal(count, datatype=XSD.nonNegativeInteger)))
+        with ctx.at(members.value_location("count") if hasattr(members, "value_location") else rec.loc("members")):
+            graph.add((iri, KD.memberCount, Literal(count, datatype=XSD.integer)))
     if members.get("as_of") is not None:
         where = members.value_location("as_of") if hasattr(members, "value_location") else rec.location
         date = parse_date(members["as_of"], where, ctx)
         if date is not None:
-            graph.add((iri, KD.memberCountFiscalYear, Literal(str(date.year), datatype=XSD.gYear)))
+            with ctx.at(where):
+                graph.add((iri, KD.memberCountFiscalYear, Literal(str(date.year), datatype=XSD.gYear)))
 
 
 def read_events(doc, ctx: BuildContext) -> None:
@@ -94,7 +100,8 @@ def read_events(doc, ctx: BuildContext) -> None:
             add_date(graph, iri, SCHEMA.startDate, rec.get("date"), rec.loc("date"), ctx)
         if rec.get("location") is not None:
             place = BNode()
-            graph.add((iri, SCHEMA.location, place))
-            graph.add((place, RDF.type, SCHEMA.Place))
+            with rec.at("location"):
+                graph.add((iri, SCHEMA.location, place))
+                graph.add((place, RDF.type, SCHEMA.Place))
             add_text(graph, place, SCHEMA.name, rec.get("location"), rec.loc("location"), ctx)
         add_sources(graph, iri, rec.data, ctx)

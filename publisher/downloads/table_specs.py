@@ -100,8 +100,7 @@ TABLES: tuple[Table, ...] = (
                   extra="FILTER(STRSTARTS(STR(?v), '{base}id/org/'))"),
               Column("founded", "設立年月日", "Founded", "?s schema:foundingDate ?v", property=iri("schema:foundingDate")),
               wareki("founded_wareki", "設立年月日_和暦", "Founded (Japanese era)", "kd:dateWareki"),
-              # Declared: Oxigraph reads xsd:nonNegativeInteger back as xsd:integer.
-              Column("members", "会員数", "Members", "?s kd:memberCount ?v", datatype="nonNegativeInteger",
+              Column("members", "会員数", "Members", "?s kd:memberCount ?v", datatype="integer",
                      property=iri("kd:memberCount")),
               Column("members_fiscal_year", "会員数_年度", "Members as of (fiscal year)",
                      "?s kd:memberCountFiscalYear ?v", property=iri("kd:memberCountFiscalYear")),

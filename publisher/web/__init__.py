@@ -24,14 +24,14 @@ def create_app(settings: Settings, *, releases: ReleaseHolder | None = None) -> 
     app.config["COMPRESS_ALGORITHM"] = ["gzip"]
     app.json.ensure_ascii = False
     Compress(app)
-    CORS(app, origins="*", supports_credentials=False, methods=["GET", "HEAD", "POST", "OPTIONS"],
+    CORS(app, origins="*", send_wildcard=True, supports_credentials=False, methods=["GET", "HEAD", "POST", "OPTIONS"],
          max_age=86400, expose_headers=["ETag", "Last-Modified", "Link", "X-SPARQL-MaxRows", "X-Kyodo-Truncated"])
     register_template_helpers(app)
     http.register_error_handlers(app)
     app.after_request(http.add_common_headers)
     from . import pages
     app.register_blueprint(pages.bp)
-    for name in ("sparql", "resources", "downloads"):
+    for name in ("sparql", "resources", "downloads", "browse", "search", "plans"):
         _register_optional(app, name)
     return app
 
