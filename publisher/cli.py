@@ -90,26 +90,38 @@ def build(config, data_dir, output_dir, base_iri, strict, lang):
                f"validated in {report.seconds:.2f} s) -> {result.release_dir}")
 
 
-@main.command(help="Validate the YAML data (default) or RDF files against the shapes. "
-                   "Exit 0: conforms; 1: violations (or warnings with --strict); 2: input or shapes unreadable.")
+VALIDATE_HELP = """Validate the YAML data (default) or RDF FILES (Turtle, TriG, N-Triples, N-Quads, JSON-LD, RDF/XML)
+against the shapes. Every problem is reported at once, with the file, line and key that produced it.
+
+\b
+Exit codes: 0 conforms (warnings allowed unless --strict); 1 violations, or data errors
+(unknown fields, bad dates, dangling references, duplicate keys, wrong types);
+2 the input, the ontology or the shapes cannot be read (missing file, syntax, encoding)."""
+
+
+@main.command(help=VALIDATE_HELP)
 @settings_options
 @click.argument("files", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--data-dir", type=click.Path(path_type=Path), help="Folder of the YAML data (when no FILES).")
-@click.option("--shapes", "shapes_dir", type=click.Path(path_type=Path), help="Folder or file of SHACL shapes.")
-@click.option("--format", "fmt", type=click.Choice(["text", "json", "junit", "turtle"]), default="text",
-              help="Report format.")
-@click.option("--output", type=click.Path(path_type=Path), help="Write the report to a file instead of stdout.")
+@click.option("--shapes", "shapes", type=click.Path(path_type=Path), help="SHACL shapes: a folder of *.ttl or one file.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "junit", "turtle", "html"]), default="text",
+              help="Report format: text (ja/en), json, junit (XML for CI), turtle (the SHACL report graph), html.")
+@click.option("--output", type=click.Path(path_type=Path, dir_okay=False),
+              help="Write the report to this file (replaced atomically); a text summary still goes to stderr.")
 @click.option("--strict/--no-strict", default=None, help="Fail on SHACL warnings too.")
 @LANG_OPTION
 @handle_errors
-def validate(config, files, data_dir, shapes_dir, fmt, output, strict, lang):
-    from .reports import run_validation, write_report
+def validate(config, files, data_dir, shapes, fmt, output, strict, lang):
+    from .reports import render_text, run_validation, write_report
 
     lang = lang or default_lang()
-    settings = resolve_settings(config, data_dir=data_dir, strict=strict)
-    report = run_validation(settings, list(files), shapes_dir)
-    write_report(report, fmt, lang, output)
-    sys.exit(0 if report.passes(strict=settings.strict) else 1)
+    settings = resolve_settings(config, data_dir=data_dir, shapes_dir=shapes, strict=strict)
+    report = run_validation(settings, list(files))
+    write_report(report, fmt, lang, output, settings.strict)
+    if output is not None:
+        text = render_text(report, lang, settings.strict)
+        click.echo(text if fmt != "text" else text.splitlines()[-1], err=True)
+    sys.exit(report.exit_code(settings.strict))
 
 
 @main.command(help="Serve the current release: SPARQL endpoint, linked data, pages (production WSGI server).")
@@ -134,6 +146,33 @@ def settings_help() -> str:
         default = s.default if not isinstance(s.default, Path) else s.default.name
         rows.append(f"| `{s.name}` | `KYODO_{s.name.upper()}` | `{default}` | {s.help} |")
     return "\n".join(rows)
+
+
+@main.command("site", help="Write the complete site (pages, documents, dumps, CSV, catalog) to OUTPUT_DIR as "
+                            "static files for any web server. Limits: no SPARQL endpoint, no content negotiation "
+                            "(documents end in .html/.ttl), English pages as *.en.html, only the current release.")
+@settings_options
+@click.argument("output_dir", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--releases-dir", "dist", type=click.Path(path_type=Path),
+              help="Folder with the built releases (the output_dir setting; default: dist).")
+@click.option("--site-url", help="URL the site will be served from (default: the base IRI).")
+@click.option("--base-iri", help="Base IRI the data was minted under.")
+@LANG_OPTION
+@handle_errors
+def site(config, output_dir, dist, site_url, base_iri, lang):
+    from .downloads.site import write_site
+
+    lang = lang or default_lang()
+    settings = resolve_settings(config, output_dir=dist, base_iri=base_iri)
+    report = write_site(settings, output_dir, site_url)
+    if lang == "ja":
+        click.echo(f"静的サイトを書き出しました: {report.target}（{report.written} ファイル）")
+    else:
+        click.echo(f"wrote the static site to {report.target} ({report.written} files)")
+    if report.missing:
+        label = "応答がなかったページ" if lang == "ja" else "not rendered"
+        click.echo(f"{label} ({len(report.missing)}): " + ", ".join(report.missing[:10])
+                   + (" …" if len(report.missing) > 10 else ""), err=True)
 
 
 if __name__ == "__main__":

@@ -1,133 +1,157 @@
-"""Validation runs and their reports: human text (ja/en), JSON, JUnit XML, and the SHACL report graph."""
+"""Validation runs and their reports: the YAML data or RDF files against the shapes, every problem at once.
+
+    run_validation(settings, files)  -> ValidationReport   (never raises for bad input: problems are results)
+    write_report(report, fmt, lang, output)                 (stdout, or a file replaced atomically)
+
+Formats are in report_formats: text (ja/en), json, junit, turtle (the SHACL report graph), html.
+"""
 from __future__ import annotations
 
-import json
+import contextlib
 import os
 import tempfile
-import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import click
 from rdflib import Dataset, Graph
 from rdflib.util import guess_format
 
-from .errors import InputError, Location, Problem
+from .errors import InputError, KyodoError, Location, Problem
+from .report_formats import RENDERERS, render_html, render_json, render_junit, render_text, render_turtle
 from .settings import Settings
-from .validation import ValidationReport, load_turtle_folder, validate_graph
+from .validation import ValidationReport, line_of, load_turtle_folder, problems_report, validate_graph
+from .vocab import ONTOLOGY_IRI, SHAPES_IRI
 
-SEVERITY_WORDS = {"violation": ("violation", "違反"), "warning": ("warning", "警告"), "info": ("info", "情報")}
+__all__ = ["FORMATS", "RENDERERS", "ReportWriteError", "load_shapes", "read_rdf_files", "render_html",
+           "render_json", "render_junit", "render_text", "render_turtle", "run_validation", "write_report"]
+FORMATS = tuple(RENDERERS)
+RDF_SUFFIXES = ".ttl, .trig, .nt, .nq, .jsonld, .json, .rdf, .xml, .owl"
 
 
-def run_validation(settings: Settings, files: list[Path], shapes_path: Path | None) -> ValidationReport:
-    """Validate RDF files, or the YAML data when no files are given."""
+class ReportWriteError(KyodoError):
+    """The report file cannot be written; nothing was left half-written."""
+
+    exit_code = 2
+
+    def __init__(self, path: Path, exc: OSError):
+        self.path, self.reason = path, exc.strerror or str(exc)
+        super().__init__(self.message("en"))
+
+    def message(self, lang: str = "en") -> str:
+        if lang == "ja":
+            return f"{self.path}: レポートを書き込めません（{self.reason}）"
+        return f"{self.path}: cannot write the report ({self.reason})"
+
+
+def run_validation(settings: Settings, files: list[Path], shapes_path: Path | None = None) -> ValidationReport:
+    """Validate RDF files, or the YAML data when no files are given; input problems come back as a report."""
+    problems: list[Problem] = []
+    ontology = _collect(problems, load_turtle_folder, settings.ontology_dir)
+    shapes_path = Path(shapes_path or settings.shapes_dir)
+    shapes = _collect(problems, load_shapes, shapes_path)
+    data = _collect(problems, read_rdf_files, files) if files else _collect(problems, read_yaml_data, settings)
+    if problems:
+        return problems_report(problems)
+    graph, locations = data
+    try:
+        return validate_graph(graph, shapes, ontology, locations)
+    except InputError as exc:  # the shapes parsed but pySHACL cannot use them
+        return problems_report([Problem(Location(str(shapes_path)), p.en, p.ja, p.code) for p in exc.problems])
+
+
+def _collect(problems: list[Problem], load, *args):
+    try:
+        return load(*args)
+    except InputError as exc:
+        problems.extend(exc.problems)
+        return None
+
+
+def read_yaml_data(settings: Settings):
+    """The YAML data built into one graph, with the provenance of every triple (file, line and key)."""
     from .builder import build_dataset
     from .validation import data_union
 
-    ontology = load_turtle_folder(settings.ontology_dir)
-    shapes = load_shapes(shapes_path or settings.shapes_dir)
-    if files:
-        return validate_graph(read_rdf_files(files), shapes, ontology)
-    source = build_dataset(settings.data_dir, settings.base_iri)
-    return validate_graph(data_union(source.dataset), shapes, ontology, source.locations)
+    folder = Path(settings.data_dir)
+    if not folder.is_dir():
+        raise InputError([Problem(Location(str(folder)), "no such data folder", "データのフォルダがありません",
+                                  "missing-file")])
+    source = build_dataset(folder, settings.base_iri)
+    return data_union(source.dataset), source.provenance
 
 
 def load_shapes(path: Path) -> Graph:
+    """A folder of Turtle files, or one RDF file of shapes."""
     path = Path(path)
     if path.is_dir():
         return load_turtle_folder(path)
-    return read_rdf_files([path])
+    graph, _locations = read_rdf_files([path])
+    return graph
 
 
-def read_rdf_files(files: list[Path]) -> Graph:
-    """Every file (Turtle, TriG, N-Triples, N-Quads, JSON-LD, RDF/XML) into one graph; all problems reported."""
-    union, problems = Graph(), []
+def read_rdf_files(files: list[Path]) -> tuple[Graph, dict[str, Location]]:
+    """Every file (Turtle, TriG, N-Triples, N-Quads, JSON-LD, RDF/XML) into one graph, without the ontology and
+    shapes graphs a kyodo release carries; and, per subject, the file it was first read from. All problems at once."""
+    union, locations, problems = Graph(), {}, []
     for path in files:
-        fmt = guess_format(str(path)) or ("json-ld" if str(path).endswith(".jsonld") else None)
-        if not Path(path).is_file():
-            problems.append(Problem(Location(str(path)), "no such file", "ファイルがありません", "missing-file"))
-            continue
-        if fmt is None:
-            problems.append(Problem(Location(str(path)), "unknown RDF format: use .ttl, .trig, .nt, .nq, .jsonld or .rdf",
-                                    "RDF の形式がわかりません（.ttl .trig .nt .nq .jsonld .rdf のいずれか）", "format"))
-            continue
         try:
-            holder = Dataset() if fmt in ("trig", "nquads") else Graph()
-            holder.parse(path, format=fmt)
-        except Exception as exc:  # parsers raise many types; the message and line are what matter
-            line = getattr(exc, "lineno", None) or getattr(exc, "line", None)
-            problems.append(Problem(Location(str(path), line if isinstance(line, int) else None),
-                                    f"cannot parse as {fmt}: {exc}", f"{fmt} として読めません: {exc}", "syntax"))
+            quads = _parse_rdf(Path(path))
+        except InputError as exc:
+            problems.extend(exc.problems)
             continue
-        for s, p, o, *_ in (holder.quads((None, None, None, None)) if isinstance(holder, Dataset) else holder):
+        for s, p, o, graph in quads:
+            if getattr(graph, "identifier", graph) in (ONTOLOGY_IRI, SHAPES_IRI):
+                continue
             union.add((s, p, o))
+            locations.setdefault(s.n3() if s.n3().startswith("_:") else str(s), Location(str(path)))
     if problems:
         raise InputError(problems)
-    return union
+    return union, locations
 
 
-def render_text(report: ValidationReport, lang: str) -> str:
-    lines = []
-    for r in report.results:
-        word = SEVERITY_WORDS[r.severity][1 if lang == "ja" else 0]
-        where = str(r.location) if r.location else r.focus
-        key = f" ({r.location.key})" if r.location and r.location.key else ""
-        lines.append(f"{where}{key}: {word}: {r.message(lang)}")
-        detail = [f"focus {r.focus}"] + ([f"path {r.path}"] if r.path else []) + ([f"value {r.value}"] if r.value else [])
-        lines.append("    " + "; ".join(detail))
-    c = report.counts
-    if lang == "ja":
-        verdict = "適合" if not report.has_violations() else "不適合"
-        lines.append(f"{verdict}: 違反 {c['violation']} 件、警告 {c['warning']} 件、情報 {c['info']} 件"
-                     f"（{report.triples} トリプル、{report.seconds:.2f} 秒）")
-    else:
-        verdict = "conforms" if not report.has_violations() else "does not conform"
-        lines.append(f"{verdict}: {c['violation']} violations, {c['warning']} warnings, {c['info']} infos "
-                     f"({report.triples} triples, {report.seconds:.2f} s)")
-    return "\n".join(lines)
+def _parse_rdf(path: Path):
+    where = Location(str(path))
+    if not path.is_file():
+        raise InputError([Problem(where, "no such file", "ファイルがありません", "missing-file")])
+    fmt = guess_format(str(path))
+    if fmt is None:
+        raise InputError([Problem(where, f"unknown RDF format: use {RDF_SUFFIXES}",
+                                  f"RDF の形式がわかりません（{RDF_SUFFIXES} のいずれか）", "format")])
+    holder = Dataset()
+    try:
+        holder.parse(path, format=fmt)
+    except Exception as exc:  # parsers raise many types; the message and line are what matter
+        raise InputError([Problem(Location(str(path), line_of(exc)), f"cannot parse as {fmt}: {exc}",
+                                  f"{fmt} として読めません: {exc}", "syntax")]) from None
+    return list(holder.quads((None, None, None, None)))
 
 
-def render_json(report: ValidationReport, lang: str) -> str:
-    results = [{
-        "severity": r.severity, "focus": r.focus, "path": r.path, "value": r.value, "shape": r.source_shape,
-        "constraint": r.constraint, "message": r.message(lang), "messages": r.messages,
-        "file": r.location.file if r.location else None, "line": r.location.line if r.location else None,
-        "key": r.location.key if r.location else None,
-    } for r in report.results]
-    return json.dumps({"conforms": not report.has_violations(), "counts": report.counts, "triples": report.triples,
-                       "seconds": round(report.seconds, 3), "results": results}, ensure_ascii=False, indent=2)
-
-
-def render_junit(report: ValidationReport, lang: str) -> str:
-    """One test case per focus node and shape, failed where it has a violation (warnings are system-out)."""
-    cases: dict[tuple[str, str], list] = {}
-    for r in report.results:
-        cases.setdefault((r.focus, r.source_shape or ""), []).append(r)
-    suite = ET.Element("testsuite", name="kyodo-lod SHACL validation", tests=str(max(len(cases), 1)),
-                       failures=str(sum(any(r.severity == "violation" for r in rs) for rs in cases.values())),
-                       time=f"{report.seconds:.3f}")
-    if not cases:
-        ET.SubElement(suite, "testcase", classname="shacl", name="all data conforms")
-    for (focus, shape), results in sorted(cases.items()):
-        case = ET.SubElement(suite, "testcase", classname=shape or "shacl", name=focus)
-        for r in results:
-            text = f"{r.location}: {r.message(lang)}" if r.location else r.message(lang)
-            if r.severity == "violation":
-                ET.SubElement(case, "failure", message=r.message(lang), type=r.constraint or "violation").text = text
-            else:
-                ET.SubElement(case, "system-out").text = f"{r.severity}: {text}"
-    return ET.tostring(ET.ElementTree(suite).getroot(), encoding="unicode", xml_declaration=True)
-
-
-RENDERERS = {"text": render_text, "json": render_json, "junit": render_junit,
-             "turtle": lambda report, _lang: report.report_graph.serialize(format="turtle")}
-
-
-def write_report(report: ValidationReport, fmt: str, lang: str, output: Path | None) -> None:
-    text = RENDERERS[fmt](report, lang)
+def write_report(report: ValidationReport, fmt: str, lang: str, output: Path | None, strict: bool = False) -> None:
+    """Render the report; print it, or write it to `output` through a temporary file renamed over it."""
+    text = RENDERERS[fmt](report, lang, strict)
     if output is None:
         click.echo(text)
         return
-    fd, tmp = tempfile.mkstemp(prefix=f".{Path(output).name}.", dir=Path(output).parent or ".")
-    with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        handle.write(text + "\n")
-    os.replace(tmp, output)
+    write_atomic(Path(output), text if text.endswith("\n") else text + "\n")
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Either the whole new file or the old one (or none): never a half-written report."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    except OSError as exc:
+        raise ReportWriteError(path, exc) from None
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(tmp, 0o644)  # mkstemp makes it private; a report is for everyone
+        os.replace(tmp, path)
+    except BaseException as exc:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        if isinstance(exc, OSError):
+            raise ReportWriteError(path, exc) from None
+        raise

@@ -1,7 +1,7 @@
 """data/*.yaml -> an rdflib Dataset with one named graph per dataset, every problem reported at file:line."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from rdflib import BNode, Dataset, Graph
@@ -16,6 +16,7 @@ from .meta import read_dataset
 from .organisations import read_organisations
 from .plans import read_plans
 from .projects import read_programs, read_projects
+from .provenance import Provenance
 
 # Read in this order: what a file refers to is declared before it where the reader needs it.
 DATA_FILES = (
@@ -33,6 +34,8 @@ class SourceData:
     dataset: Dataset
     meta: dict                        # dataset.yaml's dataset mapping
     locations: dict[str, Location]    # resource (IRI or "_:bnode") -> where in data/ it was written
+    # (subject, predicate[, object]) -> where the YAML value that produced the triple was written
+    provenance: Provenance = field(default_factory=Provenance)
 
 
 def build_dataset(data_dir: Path, base_iri: str, ontology: Graph | None = None,
@@ -61,7 +64,7 @@ def build_dataset(data_dir: Path, base_iri: str, ontology: Graph | None = None,
         _add_graph(ctx.dataset, ONTOLOGY_IRI, ontology)
     if shapes is not None:
         _add_graph(ctx.dataset, SHAPES_IRI, shapes)
-    return SourceData(ctx.dataset, ctx.dataset_meta or {}, _locations(ctx))
+    return SourceData(ctx.dataset, ctx.dataset_meta or {}, _locations(ctx), ctx.tracer.provenance)
 
 
 def _locations(ctx: BuildContext) -> dict[str, Location]:

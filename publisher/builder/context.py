@@ -10,6 +10,7 @@ from ..errors import Location, ProblemCollector
 from ..iris import GRAPHS, Minter
 from ..vocab import KD, SCHEMA
 from ..wareki import JapaneseDate, WarekiError, parse_japanese_date
+from .provenance import TracedGraph, Tracer
 
 # Our English rendering of a source's Japanese text: BCP 47 "transformed content" extension (RFC 6497),
 # "English, translated from Japanese". langMatches(?l, "en") still matches it.
@@ -37,10 +38,20 @@ class BuildContext:
     group_names: dict[str, dict] = field(default_factory=dict)
     source_keys: list[str] = field(default_factory=list)
     dataset_meta: dict | None = None
+    # Where each triple came from (field_locations[(subject, predicate)] is the YAML value's Location).
+    tracer: Tracer = field(default_factory=Tracer)
 
-    def graph(self, name: str) -> Graph:
+    @property
+    def field_locations(self) -> dict:
+        return self.tracer.provenance.fields
+
+    def at(self, location: Location | None):
+        """`with ctx.at(location):` the triples added inside come from the YAML value at `location`."""
+        return self.tracer.at(location)
+
+    def graph(self, name: str) -> TracedGraph:
         assert name in GRAPHS, name
-        return self.dataset.graph(self.minter.graph(name))
+        return TracedGraph(self.dataset.graph(self.minter.graph(name)), self.tracer)
 
     def declare(self, kind: str, key: str, location: Location, iri: URIRef | None = None) -> URIRef:
         """Register a keyed resource; a key used twice for the same kind is reported with both places."""
@@ -52,17 +63,21 @@ class BuildContext:
         self.declared[(kind, key)] = location
         iri = iri or self.minter.thing(kind, key)
         self.extra_iris[(kind, key)] = iri
+        self.tracer.new_record(iri, location)
         return iri
 
     def ref(self, kind: str, key: str, location: Location) -> URIRef:
         """A reference to a keyed resource; checked once every file has been read."""
         self.pending.append((kind, key, location))
         if (kind, key) in self.extra_iris:
-            return self.extra_iris[(kind, key)]
-        if kind in ("measure", "initiative"):
+            iri = self.extra_iris[(kind, key)]
+        elif kind in ("measure", "initiative"):
             plan, _, notation = key.partition("/")
-            return self.minter.plan_part(plan, kind, notation)
-        return self.minter.thing(kind, key)
+            iri = self.minter.plan_part(plan, kind, notation)
+        else:
+            iri = self.minter.thing(kind, key)
+        self.tracer.referenced(iri, location)
+        return iri
 
     def check_references(self) -> None:
         import difflib
@@ -84,7 +99,15 @@ def add_text(graph: Graph, subject, predicate, value, location: Location, ctx: B
     """Add a {ja, en} text map: ja as @ja; en as a translation (en-t-ja) when the text comes from a source."""
     for lang, text in text_items(value, location, ctx):
         tag = "ja" if lang == "ja" else (TRANSLATION_LANG if source_text else "en")
-        graph.add((subject, predicate, Literal(text, lang=tag)))
+        with ctx.at(text_location(value, lang, location)):
+            graph.add((subject, predicate, Literal(text, lang=tag)))
+
+
+def text_location(value, lang: str, location: Location) -> Location:
+    """Where the text in one language was written: its `ja:`/`en:` line, or the field's."""
+    if hasattr(value, "value_location") and lang in value:
+        return value.value_location(lang)
+    return location
 
 
 def text_items(value, location: Location, ctx: BuildContext, *, report: bool = True) -> list[tuple[str, str]]:
@@ -120,7 +143,8 @@ def add_label(graph: Graph, subject, value, location: Location, ctx: BuildContex
     for predicate in (RDFS.label, *extra_predicates):
         for lang, text in items:
             tag = "ja" if lang == "ja" else (TRANSLATION_LANG if source_text else "en")
-            graph.add((subject, predicate, Literal(text, lang=tag)))
+            with ctx.at(text_location(value, lang, location)):
+                graph.add((subject, predicate, Literal(text, lang=tag)))
 
 
 def parse_date(text, location: Location, ctx: BuildContext) -> JapaneseDate | None:
@@ -140,9 +164,10 @@ def add_date(graph: Graph, subject, predicate, text, location: Location, ctx: Bu
     """The ISO value on `predicate`, and the text as written on kd:dateWareki when it is not already ISO."""
     date = parse_date(text, location, ctx)
     if date is not None:
-        graph.add((subject, predicate, date_literal(date)))
-        if date.original != date.iso():
-            graph.add((subject, KD.dateWareki, Literal(date.original, lang="ja")))
+        with ctx.at(location):
+            graph.add((subject, predicate, date_literal(date)))
+            if date.original != date.iso():
+                graph.add((subject, KD.dateWareki, Literal(date.original, lang="ja")))
     return date
 
 
@@ -154,8 +179,9 @@ def add_fiscal_year(graph: Graph, subject, text, location: Location, ctx: BuildC
         ctx.problems.add(location, f"{text!r} is not a fiscal year (write it like 令和7年度 or 2025年度)",
                          f"{text!r} は年度ではありません（令和7年度 や 2025年度 のように書いてください）", "bad-date")
         return None
-    graph.add((subject, KD.fiscalYear, Literal(str(date.year), datatype=XSD.gYear)))
-    graph.add((subject, KD.fiscalYearWareki, Literal(date.original, lang="ja")))
+    with ctx.at(location):
+        graph.add((subject, KD.fiscalYear, Literal(str(date.year), datatype=XSD.gYear)))
+        graph.add((subject, KD.fiscalYearWareki, Literal(date.original, lang="ja")))
     return date
 
 

@@ -31,16 +31,18 @@ def read_dataset(doc, ctx: BuildContext) -> URIRef | None:
     loc = meta.value_location if hasattr(meta, "value_location") else (lambda _f: where)
     add_label(graph, iri, meta.get("title"), where, ctx, source_text=False, extra_predicates=(DCTERMS.title,))
     add_text(graph, iri, DCTERMS.description, meta.get("description"), where, ctx, source_text=False)
-    for lang, words in (meta.get("keywords") or {}).items():
-        for word in words or []:
-            graph.add((iri, DCAT.keyword, Literal(word, lang=lang)))
+    with ctx.at(loc("keywords")):
+        for lang, words in (meta.get("keywords") or {}).items():
+            for word in words or []:
+                graph.add((iri, DCAT.keyword, Literal(word, lang=lang)))
     for field, kind, predicate in (("publisher", "org", DCTERMS.publisher), ("contact", "org", DCAT.contactPoint)):
         for ref, ref_where in iter_keys(meta, field):
             graph.add((iri, predicate, ctx.ref(kind, ref, ref_where)))
     for field, predicate in (("license", DCTERMS.license), ("accrual_periodicity", DCTERMS.accrualPeriodicity),
                              ("spatial", DCTERMS.spatial)):
         if meta.get(field):
-            graph.add((iri, predicate, URIRef(str(meta[field]))))
+            with ctx.at(loc(field)):
+                graph.add((iri, predicate, URIRef(str(meta[field]))))
     if meta.get("issued") is not None:
         add_date(graph, iri, DCTERMS.issued, meta.get("issued"), loc("issued"), ctx)
     for key, _source_where in ((k, None) for k in ctx.source_keys):
@@ -65,6 +67,7 @@ def read_graph_datasets(graph, dataset, meta, where: Location, ctx: BuildContext
                              f"グラフ {name!r} はありません。{'、'.join(GRAPHS)} のいずれかです", "unknown-field")
             continue
         part = ctx.minter.graph(name)
+        ctx.tracer.new_record(part, parts.key_location(name) if hasattr(parts, "key_location") else where)
         for cls in (DCAT.Dataset, VOID.Dataset):
             graph.add((part, RDF.type, cls))
         graph.add((dataset, DCTERMS.hasPart, part))
@@ -87,11 +90,13 @@ def read_sources(doc, ctx: BuildContext) -> None:
             graph.add((iri, RDF.type, cls))
         add_label(graph, iri, rec.get("title"), rec.loc("title"), ctx, source_text=False,
                   extra_predicates=(DCTERMS.title,))
-        graph.add((iri, KD.sourceFile, Literal(str(rec.get("file")))))
+        with rec.at("file"):
+            graph.add((iri, KD.sourceFile, Literal(str(rec.get("file")))))
         sha = str(rec.get("sha256", ""))
         if len(sha) != 64 or any(c not in "0123456789abcdef" for c in sha):
             rec.problem("sha256", "sha256 must be 64 lower-case hex digits", "sha256 は16進の小文字64桁にしてください")
-        graph.add((iri, KD.sha256, Literal(sha)))
+        with rec.at("sha256"):
+            graph.add((iri, KD.sha256, Literal(sha)))
         for ref, where in iter_keys(rec.data, "publisher"):
             graph.add((iri, DCTERMS.publisher, ctx.ref("org", ref, where)))
         if rec.get("fiscal_year") is not None:

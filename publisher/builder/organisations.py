@@ -36,9 +36,11 @@ def read_organisations(doc, ctx: BuildContext) -> None:
         for cls in TYPES[kind]:
             graph.add((iri, RDF.type, cls))
         add_label(graph, iri, rec.get("name"), rec.loc("name"), ctx)
-        add_name_node(graph, iri, rec.get("name"))
-        for alt in rec.strings("alt_names"):
-            graph.add((iri, SCHEMA.alternateName, Literal(alt, lang="ja")))
+        with rec.at("name"):
+            add_name_node(graph, iri, rec.get("name"))
+        with rec.at("alt_names"):
+            for alt in rec.strings("alt_names"):
+                graph.add((iri, SCHEMA.alternateName, Literal(alt, lang="ja")))
         for field, predicate in (("unit_of", ORG.unitOf), ("hosted_by", KD.hostedBy), ("operated_by", KD.operatedBy)):
             for ref, where in iter_keys(rec.data, field):
                 target = ctx.ref("org", ref, where)
@@ -48,13 +50,15 @@ def read_organisations(doc, ctx: BuildContext) -> None:
         add_identifiers(graph, iri, rec)
         add_contact(graph, iri, rec, ctx)
         add_address(graph, iri, rec, ctx)
-        for link in rec.strings("same_as"):
-            graph.add((iri, SCHEMA.sameAs, URIRef(link)))
+        with rec.at("same_as"):
+            for link in rec.strings("same_as"):
+                graph.add((iri, SCHEMA.sameAs, URIRef(link)))
         if rec.get("planned_opening") is not None:
             date = parse_date(rec.get("planned_opening"), rec.loc("planned_opening"), ctx)
             if date is not None:
-                graph.add((iri, KD.plannedOpeningFiscalYear, Literal(str(date.year), datatype=XSD.gYear)))
-                graph.add((iri, KD.dateWareki, Literal(date.original, lang="ja")))
+                with rec.at("planned_opening"):
+                    graph.add((iri, KD.plannedOpeningFiscalYear, Literal(str(date.year), datatype=XSD.gYear)))
+                    graph.add((iri, KD.dateWareki, Literal(date.original, lang="ja")))
         add_sources(graph, iri, rec.data, ctx)
 
 
@@ -75,14 +79,19 @@ def add_identifiers(graph, iri, rec) -> None:
         value = rec.get(field)
         if value is None:
             continue
-        graph.add((iri, predicate, Literal(str(value))))
-        node = BNode()
-        graph.add((iri, IC.ID, node))
-        graph.add((node, RDF.type, IC.ID型))
-        graph.add((node, IC.体系, Literal(scheme)))
-        graph.add((node, IC.識別値, Literal(str(value))))
-        if field == "local_government_code":
-            graph.add((iri, SCHEMA.areaServed, URIRef(E_STAT_SAC + str(value)[:5])))
+        with rec.at(field):
+            add_identifier(graph, iri, predicate, scheme, str(value), field == "local_government_code")
+
+
+def add_identifier(graph, iri, predicate, scheme: str, value: str, is_area_code: bool) -> None:
+    graph.add((iri, predicate, Literal(value)))
+    node = BNode()
+    graph.add((iri, IC.ID, node))
+    graph.add((node, RDF.type, IC.ID型))
+    graph.add((node, IC.体系, Literal(scheme)))
+    graph.add((node, IC.識別値, Literal(value)))
+    if is_area_code:
+        graph.add((iri, SCHEMA.areaServed, URIRef(E_STAT_SAC + value[:5])))
 
 
 def add_contact(graph, iri, rec, ctx: BuildContext) -> None:
@@ -90,13 +99,20 @@ def add_contact(graph, iri, rec, ctx: BuildContext) -> None:
     if contact is None:
         return
     node = BNode()
-    graph.add((iri, IC.連絡先, node))
-    graph.add((node, RDF.type, IC.連絡先型))
+    with rec.at("contact"):
+        graph.add((iri, IC.連絡先, node))
+        graph.add((node, RDF.type, IC.連絡先型))
     for field, predicate in (("phone", IC.電話番号), ("fax", IC.FAX番号), ("email", IC.Eメールアドレス)):
         if contact.get(field) is not None:
-            graph.add((node, predicate, Literal(str(contact[field]))))
+            with ctx.at(_value_location(contact, field)):
+                graph.add((node, predicate, Literal(str(contact[field]))))
     if contact.get("website"):
-        graph.add((node, IC.Webサイト, URIRef(str(contact["website"]))))
+        with ctx.at(_value_location(contact, "website")):
+            graph.add((node, IC.Webサイト, URIRef(str(contact["website"]))))
+
+
+def _value_location(mapping, field: str):
+    return mapping.value_location(field) if hasattr(mapping, "value_location") else None
 
 
 def add_address(graph, iri, rec, ctx: BuildContext) -> None:
@@ -104,14 +120,17 @@ def add_address(graph, iri, rec, ctx: BuildContext) -> None:
     if address is None:
         return
     node = BNode()
-    graph.add((iri, IC.住所, node))
-    graph.add((node, RDF.type, IC.住所型))
-    # ic:表記 is the address as the source writes it (city and street); the prefecture is a component only.
-    parts = [address.get(k) for k in ("city", "street") if address.get(k)]
-    graph.add((node, IC.表記, Literal("".join(str(p) for p in parts), lang="ja")))
+    with rec.at("address"):
+        graph.add((iri, IC.住所, node))
+        graph.add((node, RDF.type, IC.住所型))
+        # ic:表記 is the address as the source writes it (city and street); the prefecture is a component only.
+        parts = [address.get(k) for k in ("city", "street") if address.get(k)]
+        graph.add((node, IC.表記, Literal("".join(str(p) for p in parts), lang="ja")))
     for field, predicate in (("postal_code", IC.郵便番号), ("prefecture", IC.都道府県), ("city", IC.市区町村)):
         if address.get(field) is not None:
             lang = None if field == "postal_code" else "ja"
-            graph.add((node, predicate, Literal(str(address[field]), lang=lang)))
+            with ctx.at(_value_location(address, field)):
+                graph.add((node, predicate, Literal(str(address[field]), lang=lang)))
     if address.get("city_code"):
-        graph.add((node, IC.市区町村コード, URIRef(E_STAT_SAC + str(address["city_code"]))))
+        with ctx.at(_value_location(address, "city_code")):
+            graph.add((node, IC.市区町村コード, URIRef(E_STAT_SAC + str(address["city_code"]))))

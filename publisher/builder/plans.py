@@ -37,9 +37,10 @@ def read_plans(doc, ctx: BuildContext) -> None:
         add_status(graph, iri, rec)
         actors = rec.get("promotion_actors")
         if isinstance(actors, dict):
-            for lang, items in actors.items():
-                for item in items if isinstance(items, list) else []:
-                    graph.add((iri, KD.promotionActor, Literal(item, lang="ja" if lang == "ja" else "en-t-ja")))
+            with rec.at("promotion_actors"):
+                for lang, items in actors.items():
+                    for item in items if isinstance(items, list) else []:
+                        graph.add((iri, KD.promotionActor, Literal(item, lang="ja" if lang == "ja" else "en-t-ja")))
         add_sources(graph, iri, rec.data, ctx)
         if rec.get("vision") is not None:
             read_hierarchy(graph, key, iri, rec, ctx)
@@ -63,7 +64,8 @@ def add_plan_dates(graph, iri, rec, ctx: BuildContext) -> None:
     if rec.get("period_end") is not None:
         end = parse_date(rec.get("period_end"), rec.loc("period_end"), ctx)
         if end is not None:
-            add_period(graph, iri, None, end)
+            with rec.at("period_end"):
+                add_period(graph, iri, None, end)
     period = rec.mapping("period", {"from", "to", "text"})
     if period is not None:
         where = rec.loc("period")
@@ -72,7 +74,8 @@ def add_plan_dates(graph, iri, rec, ctx: BuildContext) -> None:
         if start and end and start.start > end.end:
             rec.problem("period", f"the period starts ({start.original}) after it ends ({end.original})",
                         f"期間の開始（{start.original}）が終了（{end.original}）より後です", "bad-date")
-        add_period(graph, iri, start, end, period.get("text"), where, ctx)
+        with rec.at("period"):
+            add_period(graph, iri, start, end, period.get("text"), where, ctx)
 
 
 def read_hierarchy(graph, plan_key: str, plan, rec, ctx: BuildContext) -> None:
@@ -80,6 +83,7 @@ def read_hierarchy(graph, plan_key: str, plan, rec, ctx: BuildContext) -> None:
     if vision_data is None:
         return
     vision = ctx.minter.plan_part(plan_key, "vision")
+    ctx.tracer.new_record(vision, rec.loc("vision"))
     for cls in (KD.Vision, SKOS.Concept):
         graph.add((vision, RDF.type, cls))
     add_label(graph, vision, vision_data.get("title"), rec.loc("vision"), ctx, extra_predicates=(SKOS.prefLabel,))
@@ -131,6 +135,7 @@ def read_initiatives(graph, plan_key, plan, policy, number, policy_data, rec, ct
 
 def _concept(graph, ctx, plan_key, plan, part, notation, classes, data, rec):
     iri = ctx.minter.plan_part(plan_key, part, notation)
+    ctx.tracer.new_record(iri, _loc(data, rec))
     for cls in (*classes, SKOS.Concept):
         graph.add((iri, RDF.type, cls))
     add_label(graph, iri, data.get("title"), _loc(data, rec), ctx, extra_predicates=(SKOS.prefLabel,))

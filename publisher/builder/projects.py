@@ -23,8 +23,9 @@ def read_programs(doc, ctx: BuildContext) -> None:
         for cls in (KD.Program, IC.サービス型, SCHEMA.GovernmentService):
             graph.add((iri, RDF.type, cls))
         add_label(graph, iri, rec.get("name"), rec.loc("name"), ctx)
-        for alt in rec.strings("alt_names"):
-            graph.add((iri, SCHEMA.alternateName, Literal(alt, lang="ja")))
+        with rec.at("alt_names"):
+            for alt in rec.strings("alt_names"):
+                graph.add((iri, SCHEMA.alternateName, Literal(alt, lang="ja")))
         add_text(graph, iri, SCHEMA.description, rec.get("description"), rec.loc("description"), ctx)
         for field, kind, predicate in (("operated_by", "org", KD.operatedBy), ("partners", "org", KD.partner),
                                        ("measures", "measure", KD.implementsMeasure),
@@ -40,6 +41,8 @@ def read_programs(doc, ctx: BuildContext) -> None:
 def read_categories(doc, ctx: BuildContext) -> None:
     graph = ctx.graph("projects")
     scheme = ctx.minter.scheme("category")
+    if hasattr(doc, "key_location"):
+        ctx.tracer.new_record(scheme, doc.key_location("categories"))
     graph.add((scheme, RDF.type, SKOS.ConceptScheme))
     for lang, text in (("ja", "協働のまちづくりチャレンジ事業の部門"), ("en", "Categories of the challenge program")):
         graph.add((scheme, RDFS.label, Literal(text, lang=lang)))
@@ -83,7 +86,8 @@ def add_status(graph, iri, rec) -> None:
         rec.problem("status", f"unknown status {status!r}; use one of {', '.join(STATUSES)}",
                     f"状況 {status!r} は使えません。{'、'.join(STATUSES)} のいずれかにしてください")
         return
-    graph.add((iri, KD.status, STATUSES[status]))
+    with rec.at("status"):
+        graph.add((iri, KD.status, STATUSES[status]))
 
 
 def read_concepts(doc, ctx: BuildContext) -> None:
@@ -118,7 +122,8 @@ def read_projects(doc, ctx: BuildContext) -> None:
         add_text(graph, iri, DCTERMS.title, rec.get("title"), rec.loc("title"), ctx)
         add_text(graph, iri, KD.subtitle, rec.get("subtitle"), rec.loc("subtitle"), ctx)
         if rec.get("group_name_at_adoption") is not None:
-            graph.add((iri, KD.groupNameAtAdoption, Literal(str(rec.get("group_name_at_adoption")), lang="ja")))
+            with rec.at("group_name_at_adoption"):
+                graph.add((iri, KD.groupNameAtAdoption, Literal(str(rec.get("group_name_at_adoption")), lang="ja")))
         add_project_label(graph, iri, rec, ctx, year, [ref for ref, _ in group_refs])
         add_sources(graph, iri, rec.data, ctx)
 
@@ -132,8 +137,9 @@ def add_project_year(graph, iri, rec, ctx: BuildContext):
         return add_fiscal_year(graph, iri, rec.get("fiscal_year"), rec.loc("fiscal_year"), ctx)
     date = parse_date(rec.get("year"), rec.loc("year"), ctx)
     if date is not None:
-        graph.add((iri, DCTERMS.date, Literal(str(date.year), datatype=XSD.gYear)))
-        graph.add((iri, KD.dateWareki, Literal(date.original, lang="ja")))
+        with rec.at("year"):
+            graph.add((iri, DCTERMS.date, Literal(str(date.year), datatype=XSD.gYear)))
+            graph.add((iri, KD.dateWareki, Literal(date.original, lang="ja")))
     return date
 
 

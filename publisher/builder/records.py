@@ -24,6 +24,10 @@ class Record:
             return self.data.value_location(field)
         return self.location
 
+    def at(self, field: str):
+        """`with rec.at(field):` the triples added inside come from this field (see provenance)."""
+        return self.ctx.at(self.loc(field))
+
     def problem(self, field: str, en: str, ja: str, code: str = "invalid") -> None:
         self.ctx.problems.add(self.loc(field), en, ja, code)
 
