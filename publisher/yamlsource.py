@@ -88,10 +88,15 @@ class _Fatal(Exception):
 
 
 # --- reading bytes ---------------------------------------------------------------------------
-def load_yaml_file(path: Path, *, display_name: str | None = None) -> Any:
-    """Read and load one YAML file; `display_name` (e.g. data/groups.yaml) is used in messages."""
+def load_yaml_file(path: Path, *, display_name: str | None = None, problems: list[Problem] | None = None) -> Any:
+    """Read and load one YAML file; `display_name` (e.g. data/groups.yaml) is used in messages.
+
+    With `problems`, what still leaves usable data (a duplicate key keeps its first value, a key or scalar of the
+    wrong kind is skipped) is appended there and the data returned, so a caller can report everything in the file;
+    without it, any problem raises InputError. Unreadable input (syntax, encoding, bombs) always raises.
+    """
     name = display_name or str(path)
-    return load_yaml_text(_decode(_read_bytes(Path(path), name), name), name)
+    return load_yaml_text(_decode(_read_bytes(Path(path), name), name), name, problems=problems)
 
 
 def _read_bytes(path: Path, name: str) -> bytes:
@@ -244,7 +249,7 @@ def _too_deep(location: Location) -> Problem:
 
 
 # --- loading ---------------------------------------------------------------------------------
-def load_yaml_text(text: str, name: str) -> Any:
+def load_yaml_text(text: str, name: str, *, problems: list[Problem] | None = None) -> Any:
     """Load YAML text; `name` is the file name used in messages. An empty document gives None."""
     text = text.removeprefix("\ufeff")
     if "\0" in text:
@@ -264,7 +269,10 @@ def load_yaml_text(text: str, name: str) -> Any:
     finally:
         if loader is not None:
             loader.dispose()
-    collector.raise_if_any()
+    if problems is None:
+        collector.raise_if_any()
+    else:
+        problems.extend(collector.problems)
     return data
 
 

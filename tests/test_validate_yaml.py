@@ -117,15 +117,19 @@ def test_a_syntax_error_is_unreadable_input_and_exits_2(tmp_path):
     assert (Path(problem["file"]).name, problem["line"], problem["code"]) == ("projects.yaml", line, "syntax")
 
 
-@pytest.mark.xfail(strict=True, reason="publisher/yamlsource.py raises for a file with a duplicate key, so the builder "
-                   "skips the whole file: its other problems go unreported and every reference into it is reported "
-                   "as dangling. Needs load_yaml_file to return the data with its non-fatal problems.")
 def test_a_duplicate_key_does_not_hide_the_files_other_problems(tmp_path):
     data = copy_data(tmp_path)
     edit(data / "groups.yaml", "    legal_form: npo-corporation\n", "    legal_form: npo-corporation\n    legal_form: x\n")
     edit(data / "groups.yaml", "founded: 平成3年6月", "founded: 平成3年13月")
     report = json.loads(validate("--data-dir", str(data), "--shapes", str(SHAPES), "--format", "json").stdout)
     assert sorted(r["code"] for r in report["results"]) == ["bad-date", "duplicate-key"]
+
+
+def test_an_unreadable_file_does_not_make_every_reference_to_it_dangle(tmp_path):
+    data = copy_data(tmp_path)
+    edit(data / "organisations.yaml", "  kiki-kanri-ka:\n", "  kiki-kanri-ka: [\n")
+    report = json.loads(validate("--data-dir", str(data), "--shapes", str(SHAPES), "--format", "json").stdout)
+    assert [r["code"] for r in report["results"]] == ["syntax"]
 
 
 # --- SHACL results on YAML data --------------------------------------------------------------

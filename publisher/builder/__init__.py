@@ -27,6 +27,12 @@ DATA_FILES = (
     ("projects.yaml", read_projects),
     ("plans.yaml", read_plans),
 )
+# The kinds of keyed resources each file declares.
+DECLARES = {
+    "dataset.yaml": {"source", "dataset"}, "organisations.yaml": {"org"},
+    "programs.yaml": {"program", "category", "call", "concept"}, "groups.yaml": {"group", "event"},
+    "projects.yaml": {"project"}, "plans.yaml": {"plan", "ordinance", "document", "measure", "initiative"},
+}
 
 
 @dataclass
@@ -43,18 +49,21 @@ def build_dataset(data_dir: Path, base_iri: str, ontology: Graph | None = None,
     """Read every data file into a dataset; raise InputError with every problem found."""
     ctx = BuildContext(Minter(base_iri))
     load_problems: list[Problem] = []
+    unreadable: set[str] = set()  # kinds declared by files that could not be read: references to them are not checked
     for name, reader in DATA_FILES:
         path = Path(data_dir) / name
         if not path.exists():
             load_problems.append(Problem(Location(str(path)), "file is missing", "ファイルがありません", "missing-file"))
+            unreadable |= DECLARES[name]
             continue
         try:
-            doc = load_yaml_file(path, display_name=_display(path))
+            doc = load_yaml_file(path, display_name=_display(path), problems=load_problems)
         except InputError as exc:
             load_problems.extend(exc.problems)
+            unreadable |= DECLARES[name]
             continue
         reader(doc or {}, ctx)
-    ctx.check_references()
+    ctx.check_references(skip_kinds=unreadable)
     problems = load_problems + ctx.problems.problems
     if problems:
         raise InputError(problems)

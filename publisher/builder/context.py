@@ -31,7 +31,7 @@ class BuildContext:
     problems: ProblemCollector = field(default_factory=ProblemCollector)
     dataset: Dataset = field(default_factory=lambda: Dataset())
     declared: dict[tuple[str, str], Location] = field(default_factory=dict)
-    pending: list[tuple[str, str, Location]] = field(default_factory=list)
+    pending: list[tuple[tuple[str, ...], str, Location]] = field(default_factory=list)
     # kind -> key -> IRI, for references that are not minted by Minter.thing (plan measures, initiatives).
     extra_iris: dict[tuple[str, str], URIRef] = field(default_factory=dict)
     # group key -> its name map, for labels composed from group names.
@@ -66,9 +66,9 @@ class BuildContext:
         self.tracer.new_record(iri, location)
         return iri
 
-    def ref(self, kind: str, key: str, location: Location) -> URIRef:
-        """A reference to a keyed resource; checked once every file has been read."""
-        self.pending.append((kind, key, location))
+    def ref(self, kind: str, key: str, location: Location, *, also: tuple[str, ...] = ()) -> URIRef:
+        """A reference to a keyed resource (of `kind`, or of a kind in `also`); checked once every file is read."""
+        self.pending.append(((kind, *also), key, location))
         if (kind, key) in self.extra_iris:
             iri = self.extra_iris[(kind, key)]
         elif kind in ("measure", "initiative"):
@@ -79,12 +79,13 @@ class BuildContext:
         self.tracer.referenced(iri, location)
         return iri
 
-    def check_references(self) -> None:
+    def check_references(self, skip_kinds: set[str] = frozenset()) -> None:
         import difflib
 
-        for kind, key, location in self.pending:
-            if (kind, key) in self.declared:
+        for kinds, key, location in self.pending:
+            if any((k, key) in self.declared for k in kinds) or skip_kinds.intersection(kinds):
                 continue
+            kind = kinds[0]
             en, ja = KIND_NAMES[kind]
             known = [k for (kd, k) in self.declared if kd == kind]
             close = difflib.get_close_matches(key, known, n=1)

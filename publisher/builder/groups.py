@@ -43,7 +43,7 @@ def read_groups(doc, ctx: BuildContext) -> None:
         for ref, where in iter_keys(rec.data, "registered_with"):
             graph.add((iri, KD.registeredWith, ctx.ref("program", ref, where)))
         for ref, where in iter_keys(rec.data, "part_of"):
-            graph.add((iri, ORG.subOrganizationOf, ctx.ref(_group_or_org(ref, ctx), ref, where)))
+            graph.add((iri, ORG.subOrganizationOf, ctx.ref(_group_or_org(ref, ctx), ref, where, also=("org", "group"))))
         if rec.get("founded") is not None:
             add_date(graph, iri, SCHEMA.foundingDate, rec.get("founded"), rec.loc("founded"), ctx)
         add_members(graph, iri, rec, ctx)
