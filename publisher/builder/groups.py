@@ -39,7 +39,7 @@ def read_groups(doc, ctx: BuildContext) -> None:
             for former in rec.strings("former_names"):
                 graph.add((iri, KD.formerName, Literal(former, lang="ja")))
         add_text(graph, iri, SCHEMA.description, rec.get("description"), rec.loc("description"), ctx)
-        add_legal_form(graph, iri, rec)
+        rec.add_code(graph, iri, KD.legalForm, "legal_form", LEGAL_FORMS, "legal form", "法人格")
         for ref, where in iter_keys(rec.data, "registered_with"):
             graph.add((iri, KD.registeredWith, ctx.ref("program", ref, where)))
         for ref, where in iter_keys(rec.data, "part_of"):
@@ -54,18 +54,6 @@ def read_groups(doc, ctx: BuildContext) -> None:
 def _group_or_org(ref: str, ctx: BuildContext) -> str:
     """part_of may name a group or an organisation; groups.yaml is read after organisations.yaml."""
     return "org" if ("org", ref) in ctx.declared else "group"
-
-
-def add_legal_form(graph, iri, rec) -> None:
-    form = rec.get("legal_form")
-    if form is None:
-        return
-    if form not in LEGAL_FORMS:
-        rec.problem("legal_form", f"unknown legal form {form!r}; use one of {', '.join(LEGAL_FORMS)}",
-                    f"法人格 {form!r} は使えません。{'、'.join(LEGAL_FORMS)} のいずれかにしてください")
-        return
-    with rec.at("legal_form"):
-        graph.add((iri, KD.legalForm, LEGAL_FORMS[form]))
 
 
 def add_members(graph, iri, rec, ctx: BuildContext) -> None:

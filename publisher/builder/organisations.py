@@ -28,12 +28,10 @@ def read_organisations(doc, ctx: BuildContext) -> None:
     graph = ctx.graph("organisation")
     for key, rec in each_record(doc, "organisations", ctx, required=REQUIRED, optional=FIELDS - REQUIRED):
         iri = ctx.declare("org", key, rec.location)
-        kind = rec.get("type")
-        if kind not in TYPES:
-            rec.problem("type", f"unknown organisation type {kind!r}; use one of {', '.join(TYPES)}",
-                        f"組織の種類 {kind!r} は使えません。{'、'.join(TYPES)} のいずれかにしてください")
+        classes = rec.code("type", TYPES, "organisation type", "組織の種類")
+        if classes is None:
             continue
-        for cls in TYPES[kind]:
+        for cls in classes:
             graph.add((iri, RDF.type, cls))
         add_label(graph, iri, rec.get("name"), rec.loc("name"), ctx)
         with rec.at("name"):

@@ -11,7 +11,7 @@ from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS
 from ..errors import Location
 from ..vocab import IC, KD, PROV, SCHEMA
 from .context import BuildContext, add_date, add_label, add_period, add_sources, add_text, iter_keys, parse_date
-from .projects import add_status
+from .projects import STATUSES
 from .records import each_record
 
 PLAN_OPTIONAL = {"edition", "adopted", "period", "period_end", "publisher", "editors", "replaces", "legal_basis",
@@ -34,7 +34,7 @@ def read_plans(doc, ctx: BuildContext) -> None:
             add_text(graph, iri, predicate, rec.get(field), rec.loc(field), ctx)
         add_plan_links(graph, iri, rec, ctx)
         add_plan_dates(graph, iri, rec, ctx)
-        add_status(graph, iri, rec)
+        rec.add_code(graph, iri, KD.status, "status", STATUSES, "status", "状況")
         actors = rec.get("promotion_actors")
         if isinstance(actors, dict):
             with rec.at("promotion_actors"):

@@ -74,20 +74,8 @@ def read_calls(doc, ctx: BuildContext) -> None:
             graph.add((iri, KD.program, ctx.ref("program", ref, where)))
         if rec.get("opens") is not None:
             add_date(graph, iri, SCHEMA.startDate, rec.get("opens"), rec.loc("opens"), ctx)
-        add_status(graph, iri, rec)
+        rec.add_code(graph, iri, KD.status, "status", STATUSES, "status", "状況")
         add_sources(graph, iri, rec.data, ctx)
-
-
-def add_status(graph, iri, rec) -> None:
-    status = rec.get("status")
-    if status is None:
-        return
-    if status not in STATUSES:
-        rec.problem("status", f"unknown status {status!r}; use one of {', '.join(STATUSES)}",
-                    f"状況 {status!r} は使えません。{'、'.join(STATUSES)} のいずれかにしてください")
-        return
-    with rec.at("status"):
-        graph.add((iri, KD.status, STATUSES[status]))
 
 
 def read_concepts(doc, ctx: BuildContext) -> None:

@@ -28,6 +28,24 @@ class Record:
         """`with rec.at(field):` the triples added inside come from this field (see provenance)."""
         return self.ctx.at(self.loc(field))
 
+    def code(self, field: str, codes: dict, noun_en: str, noun_ja: str):
+        """What a fixed code list gives for the field's value; None when absent or unknown (reported with the choices)."""
+        value = self.get(field)
+        if value is None:
+            return None
+        if not isinstance(value, str) or value not in codes:
+            self.problem(field, f"unknown {noun_en} {value!r}; use one of {', '.join(codes)}",
+                         f"{noun_ja} {value!r} は使えません。{'、'.join(codes)} のいずれかにしてください")
+            return None
+        return codes[value]
+
+    def add_code(self, graph, subject, predicate, field: str, codes: dict, noun_en: str, noun_ja: str) -> None:
+        """subject predicate <the code's IRI>, for a field whose value comes from a fixed code list."""
+        target = self.code(field, codes, noun_en, noun_ja)
+        if target is not None:
+            with self.at(field):
+                graph.add((subject, predicate, target))
+
     def problem(self, field: str, en: str, ja: str, code: str = "invalid") -> None:
         self.ctx.problems.add(self.loc(field), en, ja, code)
 
