@@ -20,9 +20,9 @@ ROOT = Path(__file__).resolve().parent
 VENV = ROOT / ".venv"
 STAMP = VENV / ".kyodo-installed"
 
-# Debian packages the test suite needs: a real browser for the page tests and
-# Virtuoso for the remote-engine integration test.
-APT_PACKAGES_FOR_TESTS = ["chromium", "chromium-driver", "virtuoso-opensource"]
+# Debian packages the test suite needs: a real browser (and a Japanese font, so screenshots show
+# the text) for the page tests, and Virtuoso for the remote-engine integration test.
+APT_PACKAGES_FOR_TESTS = ["chromium", "chromium-driver", "fonts-noto-cjk", "virtuoso-opensource"]
 
 
 def venv_python() -> Path:
