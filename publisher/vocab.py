@@ -32,6 +32,7 @@ class KD(DefinedNamespace):
     Initiative: URIRef
     LegalForm: URIRef
     LegalForms: URIRef
+    MeasureLink: URIRef
     Measure: URIRef
     Municipality: URIRef
     NPOCorporation: URIRef
@@ -70,7 +71,9 @@ class KD(DefinedNamespace):
     implementsMeasure: URIRef
     legalBasis: URIRef
     legalForm: URIRef
+    linkTarget: URIRef
     localGovernmentCode: URIRef
+    measureLink: URIRef
     memberCount: URIRef
     memberCountFiscalYear: URIRef
     operatedBy: URIRef

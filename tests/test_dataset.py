@@ -146,9 +146,21 @@ def test_every_japanese_text_occurs_in_a_source(source_data):
             continue
         if s in composed and p in (RDFS.label, SCHEMA.name, SKOS.prefLabel):
             continue
+        if p == SKOS.editorialNote:  # the editors' reasons for links: ours by definition
+            continue
         if _squash(str(o)) not in sources:
             missing.append((str(s), str(p), str(o)))
     assert missing == []
+
+
+def test_each_program_measure_link_states_the_editors_reason(data_graph):
+    rows = select(data_graph, """
+        SELECT ?program ?target ?note WHERE {
+          ?program kd:implementsMeasure|kd:realisesInitiative ?target .
+          OPTIONAL { ?program kd:measureLink [ kd:linkTarget ?target ; skos:editorialNote ?note ] .
+                     FILTER(lang(?note) = "ja") } }""")
+    assert len(rows) == 7
+    assert all(note is not None for _, _, note in rows)
 
 
 def test_english_renderings_of_source_text_are_marked_as_translations(data_graph):

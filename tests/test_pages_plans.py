@@ -169,3 +169,11 @@ def test_a_plan_without_a_hierarchy_and_an_unknown_plan(client):
     page = check_page(client.get("/plans/plan-2007?lang=en").get_data(as_text=True), "en")
     assert not page.all("svg")
     assert client.get("/plans/no-such-plan").status_code == 404
+
+
+def test_the_page_shows_the_editors_published_reason(client):
+    page = client.get("/plans/plan-2016?lang=ja").get_data(as_text=True)
+    assert "データ編集者による理由" in page
+    assert "具体的施策2-3-3「協働のまちづくりチャレンジ事業の充実」は、この事業を名指ししている。" in page
+    english = client.get("/plans/plan-2016?lang=en").get_data(as_text=True)
+    assert "Measure 2-3-3, &#34;Enhancing the Collaborative Town-Building Challenge Program&#34;, names this program." in english

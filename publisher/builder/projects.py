@@ -1,13 +1,13 @@
 """programs.yaml and projects.yaml -> the projects graph: programs, categories, calls, concepts, adopted projects."""
 from __future__ import annotations
 
-from rdflib import Literal
+from rdflib import BNode, Literal
 from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS, XSD
 
 from ..vocab import IC, KD, PROV, SCHEMA
 from .context import (BuildContext, add_date, add_fiscal_year, add_label, add_sources, add_text,
                       iter_keys, parse_date)
-from .records import each_record
+from .records import check_fields, each_record
 
 PROGRAM_OPTIONAL = {"alt_names", "description", "operated_by", "partners", "measures", "initiatives"}
 CALL_OPTIONAL = {"description", "opens", "status"}
@@ -27,15 +27,57 @@ def read_programs(doc, ctx: BuildContext) -> None:
             for alt in rec.strings("alt_names"):
                 graph.add((iri, SCHEMA.alternateName, Literal(alt, lang="ja")))
         add_text(graph, iri, SCHEMA.description, rec.get("description"), rec.loc("description"), ctx)
-        for field, kind, predicate in (("operated_by", "org", KD.operatedBy), ("partners", "org", KD.partner),
-                                       ("measures", "measure", KD.implementsMeasure),
-                                       ("initiatives", "initiative", KD.realisesInitiative)):
+        for field, kind, predicate in (("operated_by", "org", KD.operatedBy), ("partners", "org", KD.partner)):
             for ref, where in iter_keys(rec.data, field):
                 graph.add((iri, predicate, ctx.ref(kind, ref, where)))
+        add_plan_links(graph, iri, rec, ctx)
         add_sources(graph, iri, rec.data, ctx)
     read_categories(doc, ctx)
     read_calls(doc, ctx)
     read_concepts(doc, ctx)
+
+
+PLAN_LINKS = (("measures", "measure", KD.implementsMeasure), ("initiatives", "initiative", KD.realisesInitiative))
+
+
+def add_plan_links(graph, program, rec, ctx: BuildContext) -> None:
+    """program kd:implementsMeasure / kd:realisesInitiative, and for a link given with its reason a
+    kd:measureLink node carrying that reason as skos:editorialNote (the editors' reading, not source text)."""
+    for field, kind, predicate in PLAN_LINKS:
+        items = rec.get(field)
+        if items is None:
+            continue
+        if not isinstance(items, list):
+            rec.problem(field, f"{field} must be a list", f"{field} はリストで書いてください", "wrong-type")
+            continue
+        for index, item in enumerate(items):
+            where = items.item_location(index) if hasattr(items, "item_location") else rec.loc(field)
+            key, reason = _plan_link(item, kind, where, ctx)
+            if key is None:
+                continue
+            with ctx.at(where):
+                target = ctx.ref(kind, key, where)
+                graph.add((program, predicate, target))
+                if reason is not None:
+                    node = BNode()
+                    graph.add((program, KD.measureLink, node))
+                    graph.add((node, RDF.type, KD.MeasureLink))
+                    graph.add((node, KD.linkTarget, target))
+                    add_text(graph, node, SKOS.editorialNote, reason, where, ctx, source_text=False)
+
+
+def _plan_link(item, kind: str, where, ctx: BuildContext):
+    """(key, reason) of a link written as a key or as {measure|initiative: key, reason: {ja, en}}."""
+    if isinstance(item, str):
+        return item, None
+    if isinstance(item, dict):
+        check_fields(item, allowed={kind, "reason"}, required={kind}, ctx=ctx, fallback=where)
+        if isinstance(item.get(kind), str):
+            return item[kind], item.get("reason")
+        return None, None
+    ctx.problems.add(where, f"expected a {kind} key, or {kind}: and reason:", f"{kind} のキー、または {kind}: と reason: を書いてください",
+                     "wrong-type")
+    return None, None
 
 
 def read_categories(doc, ctx: BuildContext) -> None:

@@ -63,6 +63,7 @@ class ProgramLink:
     field: str                    # the programs.yaml field the link is written in (measures, initiatives)
     doers: dict[str, list[Ref]] = field(default_factory=dict)   # project/group/event/call -> refs
     sources: tuple[str, ...] = ()
+    note: dict = field(default_factory=dict)   # the editors' published reason (skos:editorialNote), by language
 
 
 @dataclass
@@ -133,6 +134,7 @@ def activities(plan_iri: str) -> dict[str, Activity]:
     doers = program_doers()
     rows = select(PREFIXES + f"""SELECT ?program ?p ?target WHERE {{ VALUES ?p {{ kd:implementsMeasure
         kd:realisesInitiative }} ?program ?p ?target . ?target skos:inScheme <{plan_iri}> }}""")
+    notes = editorial_notes()
     found: dict[str, Activity] = {}
     for row in rows:
         program, target = str(row["program"]), str(row["target"])
@@ -140,10 +142,22 @@ def activities(plan_iri: str) -> dict[str, Activity]:
         ref = Ref(program, texts(f.get("rdfs:label")), key_of(program))
         part = parts.get(target)
         link = ProgramLink(ref, link_reason(f, part), LINKS[str(row["p"]).rsplit("#", 1)[1]],
-                           doers.get(program, {}), tuple(sorted(str(s) for s in f.get("dcterms:source", []))))
+                           doers.get(program, {}), tuple(sorted(str(s) for s in f.get("dcterms:source", []))),
+                           notes.get((program, target), {}))
         found.setdefault(target, Activity()).links.append(link)
     for activity in found.values():
         activity.links.sort(key=lambda link: link.program.key)
+    return found
+
+
+def editorial_notes() -> dict[tuple[str, str], dict]:
+    """{(program, measure or initiative): {lang: reason}}: the reasons the data editors published for links."""
+    rows = select(PREFIXES + """SELECT ?program ?target ?note WHERE {
+        ?program kd:measureLink ?link . ?link kd:linkTarget ?target ; skos:editorialNote ?note }""")
+    found: dict[tuple[str, str], dict] = {}
+    for row in rows:
+        lang = "ja" if (row["note"].language or "").startswith("ja") else "en"
+        found.setdefault((str(row["program"]), str(row["target"])), {})[lang] = str(row["note"])
     return found
 
 
