@@ -6,6 +6,7 @@ The same table drives the CLI's --help text and the README's settings section (c
 from __future__ import annotations
 
 import os
+import sys
 from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any, Callable
@@ -13,6 +14,12 @@ from typing import Any, Callable
 from .errors import InputError, Location, Problem
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+def _bundled(name: str) -> Path:
+    """The project's own folder in a checkout; in an installed copy, the one pip put under share/kyodo-lod."""
+    in_checkout = ROOT / name
+    return in_checkout if in_checkout.is_dir() else Path(sys.prefix) / "share" / "kyodo-lod" / name
 
 
 @dataclass(frozen=True)
@@ -38,8 +45,8 @@ def _bool(value: str) -> bool:
 SETTINGS: tuple[Setting, ...] = (
     Setting("base_iri", "https://data.example.jp/kyodo/", "Base IRI resource identifiers are minted under."),
     Setting("data_dir", ROOT / "data", "Folder of the YAML source data.", _path),
-    Setting("ontology_dir", ROOT / "ontology", "Folder of the vocabulary (Turtle).", _path),
-    Setting("shapes_dir", ROOT / "shapes", "Folder of the SHACL shapes (Turtle).", _path),
+    Setting("ontology_dir", _bundled("ontology"), "Folder of the vocabulary (Turtle).", _path),
+    Setting("shapes_dir", _bundled("shapes"), "Folder of the SHACL shapes (Turtle).", _path),
     Setting("output_dir", ROOT / "dist", "Folder the build writes to and the server reads from.", _path),
     Setting("host", "127.0.0.1", "Address the server listens on."),
     Setting("port", 8000, "Port the server listens on.", int),

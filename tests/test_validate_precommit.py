@@ -50,8 +50,6 @@ def try_repo(hook_repo: Path, other: Path, home: Path) -> subprocess.CompletedPr
 @pytest.mark.slow
 @pytest.mark.skipif(not HAVE_PRE_COMMIT, reason="pre-commit is not installed (pip install pre-commit)")
 @pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
-@pytest.mark.xfail(strict=True, reason="ontology/ and shapes/ are not in the installed package yet, so an installed "
-                   "`kyodo validate` finds no shapes (exit 2); needs pyproject.toml and settings.py to ship them")
 def test_the_hook_runs_in_another_repository(tmp_path):
     """A snapshot of the working tree becomes the hook's repository (untracked files included: try-repo on the
     project itself would only see committed ones); the other repository has nothing but a copy of data/."""
