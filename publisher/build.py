@@ -1,6 +1,6 @@
 """The build: data/ -> validated RDF -> a release folder, written atomically.
 
-    dist/releases/<version>/   kyodo.trig, kyodo.nq, manifest.json, validation-report.ttl, store/
+    dist/releases/<version>/   kyodo.trig, kyodo.nq, manifest.json, validation-report.{ttl,json,html}, store/
     dist/CURRENT               the version being served (replaced atomically, last)
 
 A release is written to a temporary folder and renamed into place only when complete, and CURRENT is
@@ -72,7 +72,7 @@ def load_vocabulary(settings: Settings) -> tuple[Graph, Graph]:
 def build_and_validate(settings: Settings) -> tuple[SourceData, ValidationReport]:
     ontology, shapes = load_vocabulary(settings)
     source = build_dataset(settings.data_dir, settings.base_iri, ontology=ontology, shapes=shapes)
-    report = validate_graph(data_union(source.dataset), shapes, ontology, source.locations)
+    report = validate_graph(data_union(source.dataset), shapes, ontology, source.provenance)
     return source, report
 
 
@@ -126,7 +126,7 @@ def write_files(dataset: Dataset, report: ValidationReport, settings: Settings, 
 
     dataset.serialize(folder / "kyodo.trig", format="trig")
     dataset.serialize(folder / "kyodo.nq", format="nquads")
-    report.report_graph.serialize(folder / "validation-report.ttl", format="turtle")
+    write_validation_reports(report, folder)
     create_store(folder / "store", folder / "kyodo.nq", version=version)
     write_downloads(dataset, settings, version, folder)
     minter = Minter(settings.base_iri)
@@ -140,6 +140,15 @@ def write_files(dataset: Dataset, report: ValidationReport, settings: Settings, 
         "generator": f"kyodo-lod {__version__}",
     }
     (folder / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", "utf-8")
+
+
+def write_validation_reports(report: ValidationReport, folder: Path) -> None:
+    """The release's own validation report, published so consumers can see the data's quality."""
+    from .report_formats import render_html, render_json, render_turtle
+
+    (folder / "validation-report.ttl").write_text(render_turtle(report), "utf-8")
+    (folder / "validation-report.json").write_text(render_json(report, "en") + "\n", "utf-8")
+    (folder / "validation-report.html").write_text(render_html(report, "ja"), "utf-8")
 
 
 def switch_current(output: Path, version: str) -> None:

@@ -72,7 +72,8 @@ def test_temporal_coverage_is_computed_from_the_data(catalog):
 
 def test_every_file_is_a_distribution_with_its_size_and_checksum(catalog, index, release):
     files = [f for f in index["files"] if f["distribution"]]
-    assert {f["name"] for f in index["files"] if not f["distribution"]} == {"catalog.ttl", "void.ttl"}
+    assert {f["name"] for f in index["files"] if not f["distribution"]} == {
+        "catalog.ttl", "void.ttl", "validation-report.ttl", "validation-report.json", "validation-report.html"}
     urls = {}
     for dist in catalog.subjects(RDF.type, DCAT.Distribution):
         urls[str(catalog.value(dist, DCAT.downloadURL))] = dist
@@ -105,3 +106,22 @@ def test_the_dataset_metadata_is_the_builds_catalog_graph(catalog, data_graph):
         assert triple in catalog
     publisher = URIRef(BASE + "id/org/kanazawa-city")
     assert (publisher, FOAF.name, Literal("金沢市", lang="ja")) in catalog
+
+
+def test_the_release_validation_report_is_served_and_linked_from_the_catalog(client):
+    """The latest validation report of the published data is itself published, linked as DQV quality metadata."""
+    from rdflib import Graph, Namespace, URIRef
+    from rdflib.namespace import RDF
+
+    dqv = Namespace("http://www.w3.org/ns/dqv#")
+    catalog = Graph().parse(data=client.get("/catalog.ttl").get_data(as_text=True), format="turtle")
+    reports = {str(o) for o in catalog.objects(None, dqv.hasQualityMetadata)}
+    assert {r.rsplit("/", 1)[1] for r in reports} == {"validation-report.ttl", "validation-report.json",
+                                                       "validation-report.html"}
+    for report in reports:
+        assert (URIRef(report), RDF.type, dqv.QualityMetadata) in catalog
+        path = "/" + report.split("/", 3)[3]
+        response = client.get(path)
+        assert response.status_code == 200, path
+    served = client.get("/" + next(r for r in reports if r.endswith(".json")).split("/", 3)[3]).get_json()
+    assert served["conforms"] is True

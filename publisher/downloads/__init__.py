@@ -26,7 +26,7 @@ from .csvw_meta import METADATA_NAME, csvw_metadata
 from .datapackage import PACKAGE_NAME, datapackage
 from .dcat import ReleaseInfo, catalog_graph
 from .dumps import write_dumps
-from .files import DOWNLOADS_DIR, FileEntry, sha256sums, write_entry
+from .files import DOWNLOADS_DIR, FileEntry, record_entry, sha256sums, write_entry
 from .meta import DatasetMeta, read_meta
 from .odlist import (OPEN_DATA_LIST_COLUMNS, OPEN_DATA_LIST_NAME, open_data_list_metadata,
                      open_data_list_rows)
@@ -60,6 +60,7 @@ def write_downloads(dataset: Dataset, settings: Settings, version: str, folder: 
     write_changelog(dataset, meta, folder, entries, release, previous, old_index)
     stamp(entries, old_files, release.date)
     write_open_data_list(meta, folder, entries, release.date)
+    entries += validation_report_entries(folder)
     entries.append(_json_entry(folder, SUMS_NAME, "sha256sums", {"ja": "SHA-256 チェックサム一覧",
                                                                   "en": "SHA-256 checksums"}, sha256sums(entries)))
     stamp(entries, old_files, release.date)
@@ -68,6 +69,19 @@ def write_downloads(dataset: Dataset, settings: Settings, version: str, folder: 
     index = make_index(meta, release, entries, warnings)
     (folder / DOWNLOADS_DIR / INDEX_NAME).write_text(json.dumps(index, ensure_ascii=False, indent=2) + "\n", "utf-8")
     return index
+
+
+VALIDATION_REPORTS = (("validation-report.ttl", "turtle"), ("validation-report.json", "json"),
+                      ("validation-report.html", "html"))
+
+
+def validation_report_entries(folder: Path) -> list[FileEntry]:
+    """The release's SHACL validation report (written by the build) in each of its formats: served, listed,
+    and linked from the catalog as quality metadata, not as distributions of the data."""
+    title = {"ja": "検証レポート（SHACL）", "en": "Validation report (SHACL)"}
+    return [record_entry(folder, FileEntry(name, name, kind, "all", title, distribution=False,
+                                           extra={"role": "validation-report"}))
+            for name, kind in VALIDATION_REPORTS if (folder / name).exists()]
 
 
 def read_index(release_dir: Path | None) -> dict:

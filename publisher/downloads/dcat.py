@@ -24,6 +24,7 @@ SPDX = Namespace("http://spdx.org/rdf/terms#")
 VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
 ADMS = Namespace("http://www.w3.org/ns/adms#")
 WDRS = Namespace("http://www.w3.org/2007/05/powder-s#")
+DQV = Namespace("http://www.w3.org/ns/dqv#")
 EU_THEME = "http://publications.europa.eu/resource/authority/data-theme/"
 EU_LANGUAGE = "http://publications.europa.eu/resource/authority/language/"
 THEMES = ("GOVE", "SOCI")   # Government and public sector; Population and society
@@ -76,9 +77,23 @@ def catalog_graph(dataset: Dataset, meta: DatasetMeta, entries: list[FileEntry],
         if entry.distribution:
             owner = meta.iri if entry.dataset == "all" else meta.parts[entry.dataset].iri
             add_distribution(graph, meta, entry, release, owner)
+        elif entry.extra.get("role") == "validation-report":
+            add_quality_report(graph, meta, entry, release)
     add_service(graph, meta, datasets)
     add_agents(graph, meta)
     return graph
+
+
+def add_quality_report(graph: Graph, meta: DatasetMeta, entry: FileEntry, release: ReleaseInfo) -> None:
+    """The release's SHACL validation report, as W3C DQV quality metadata of the dataset."""
+    report = download_url(meta.base, release.version, entry.name)
+    graph.add((meta.iri, DQV.hasQualityMetadata, report))
+    graph.add((report, RDF.type, DQV.QualityMetadata))
+    for lang, text in entry.title.items():
+        graph.add((report, DCTERMS.title, Literal(text, lang=lang)))
+    graph.add((report, DCTERMS.format, URIRef(IANA_MEDIA_TYPE + entry.file_kind.media_type)))
+    graph.add((report, DCTERMS.conformsTo, URIRef("https://www.w3.org/TR/shacl/")))
+    graph.add((report, DCTERMS.references, URIRef("https://w3id.org/kyodo-lod/shapes")))
 
 
 def add_catalog(graph: Graph, meta: DatasetMeta, datasets: list[URIRef], release: ReleaseInfo) -> None:

@@ -48,6 +48,7 @@ KINDS: dict[str, FileKind] = {k.name: k for k in (
     FileKind("json", "application/json", "JSON", "JSON", ".json"),
     FileKind("context", "application/ld+json", "JSON-LD", "JSON_LD", ".jsonld"),
     FileKind("sha256sums", "text/plain", "SHA256SUMS", "TXT", ""),
+    FileKind("html", "text/html", "HTML", "HTML", ".html"),
 )}
 
 
