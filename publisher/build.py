@@ -22,6 +22,7 @@ from rdflib import Dataset, Graph
 from . import __version__
 from .builder import SourceData, build_dataset
 from .errors import KyodoError
+from .iri_check import check_iris
 from .iris import GRAPHS, Minter
 from .settings import Settings
 from .validation import ValidationReport, data_union, load_turtle_folder, validate_graph
@@ -72,6 +73,7 @@ def load_vocabulary(settings: Settings) -> tuple[Graph, Graph]:
 def build_and_validate(settings: Settings) -> tuple[SourceData, ValidationReport]:
     ontology, shapes = load_vocabulary(settings)
     source = build_dataset(settings.data_dir, settings.base_iri, ontology=ontology, shapes=shapes)
+    check_iris(source.dataset, source.provenance)
     report = validate_graph(data_union(source.dataset), shapes, ontology, source.provenance)
     return source, report
 
@@ -87,8 +89,23 @@ def run_build(settings: Settings, *, today: dt.date | None = None) -> BuildResul
     reused = release.is_dir() and (release / "manifest.json").exists()
     if not reused:
         write_release(source, report, settings, version, release)
+    if settings.store == "remote" and settings.remote_isql:
+        load_remote_store(settings, release, version)
     switch_current(output, version)
     return BuildResult(version, release, report, len(source.dataset), reused)
+
+
+def load_remote_store(settings: Settings, release: Path, version: str) -> None:
+    """Load the release into the remote store (Virtuoso's bulk loader), unless it already holds it.
+
+    Done before CURRENT is switched, so web instances never serve a release the store does not hold.
+    """
+    from .store.virtuoso import Isql
+    from .store.virtuoso_load import load_nquads, loaded_meta
+
+    isql = Isql.parse(settings.remote_isql, settings.remote_user, settings.remote_password)
+    if loaded_meta(isql)[0] != version:
+        load_nquads(isql, release / "kyodo.nq", version=version)
 
 
 def release_version(settings: Settings, today: dt.date) -> str:

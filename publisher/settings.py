@@ -52,12 +52,19 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("port", 8000, "Port the server listens on.", int),
     Setting("workers", 2, "Web worker processes.", int),
     Setting("threads", 4, "Threads per web worker.", int),
-    Setting("query_workers", 2, "SPARQL evaluation processes per web worker.", int),
+    Setting("query_workers", 4, "SPARQL evaluation processes per web worker; as many as threads, so a request "
+                                "never waits for another one's query.", int),
     Setting("query_timeout", 10.0, "Seconds a SPARQL query may run before it is stopped.", float),
     Setting("max_rows", 10000, "Most rows (or triples) a SPARQL answer returns; more are cut and flagged.", int),
     Setting("max_request_bytes", 1_000_000, "Largest request body accepted, in bytes.", int),
     Setting("store", "embedded", "Store: 'embedded' (Oxigraph in-process) or 'remote' (a SPARQL 1.1 endpoint)."),
     Setting("remote_endpoint", "", "SPARQL endpoint URL of the remote store."),
+    Setting("remote_isql", "", "Virtuoso's SQL port (host:port) the build loads each release into when store is "
+                               "'remote'; empty: load releases yourself (docs/scaling.md)."),
+    Setting("remote_user", "dba", "Virtuoso user the build loads releases as."),
+    Setting("remote_password", "dba", "Password of remote_user (use KYODO_REMOTE_PASSWORD; change Virtuoso's default)."),
+    Setting("cache_mb", 64, "Memory per web worker for answers and pages of the current release, to answer repeated "
+                            "requests from memory (0: none).", int),
     Setting("strict", False, "Treat SHACL warnings as failures in build and validate.", _bool),
 )
 BY_NAME = {s.name: s for s in SETTINGS}
@@ -80,6 +87,10 @@ class Settings:
     max_request_bytes: int
     store: str
     remote_endpoint: str
+    remote_isql: str
+    remote_user: str
+    remote_password: str
+    cache_mb: int
     strict: bool
 
     def replace(self, **changes: Any) -> "Settings":

@@ -124,8 +124,8 @@ def test_a_bare_oxigraph_directory_opens_too(tmp_path):
 
 
 def test_unknown_engine():
-    with pytest.raises(ValueError, match="unknown store engine 'remote'"):
-        open_store("remote", store_dir="x")
+    with pytest.raises(ValueError, match="unknown store engine 'nosuch'"):
+        open_store("nosuch", store_dir="x")
 
 
 READER = textwrap.dedent("""

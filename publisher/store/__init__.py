@@ -17,7 +17,7 @@ from publisher.store.base import (Description, QueryAnswer, QueryFailed, QueryIn
                                   QuerySyntaxError, QueryTimeout, QueryTooLarge, Store, StoreError,
                                   StoreUnavailable)
 
-ENGINES = ("embedded",)
+ENGINES = ("embedded", "remote")
 
 __all__ = [
     "Description", "QueryAnswer", "QueryFailed", "QueryInfo", "QueryRefused", "QuerySyntaxError",
@@ -27,16 +27,37 @@ __all__ = [
 
 
 def open_store(engine: str = "embedded", **options: Any) -> Store:
-    """The store for `engine` ("embedded" now; "remote" for a SPARQL 1.1 endpoint later).
+    """The store for `engine`: "embedded" (Oxigraph in worker processes) or "remote" (a SPARQL 1.1 endpoint).
 
     embedded: ``store_dir`` (required), ``workers`` (2), ``max_query_length`` (100000),
     ``truncation_link``, ``start_timeout`` (60 s), ``python`` (the workers' interpreter).
+    remote: ``endpoint`` (required), ``store_dir`` (the release's store folder: the version the endpoint
+    must hold), ``version``, ``graphs``, ``max_query_length``, ``truncation_link``, ``admin_timeout``;
+    ``workers`` is accepted and ignored (the endpoint runs the queries).
+    Either: ``answer_cache_bytes`` (0: none) keeps answers in memory (publisher.store.cache).
     """
+    cache_bytes = options.pop("answer_cache_bytes", 0)
+    store = _open_engine(engine, options)
+    if cache_bytes:
+        from publisher.store.cache import CachedStore
+
+        return CachedStore(store, max_bytes=cache_bytes)
+    return store
+
+
+def _open_engine(engine: str, options: dict[str, Any]) -> Store:
     if engine == "embedded":
         from publisher.store.embedded import EmbeddedStore
 
         store_dir = options.pop("store_dir")
+        options.pop("endpoint", None)
         return EmbeddedStore(Path(store_dir), **options)
+    if engine == "remote":
+        from publisher.store.remote import RemoteStore
+
+        options.pop("workers", None)
+        options.pop("start_timeout", None)
+        return RemoteStore(options.pop("endpoint", ""), **options)
     raise ValueError(f"unknown store engine {engine!r}; known: {', '.join(ENGINES)}")
 
 

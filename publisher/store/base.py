@@ -42,6 +42,7 @@ class StoreError(KyodoError):
     """
 
     http_status = 500
+    retry_after: int | None = None  # seconds a client should wait before trying again, when it may
 
     def __init__(self, en: str, ja: str):
         self.en, self.ja = en, ja
@@ -81,6 +82,7 @@ class QueryTimeout(StoreError):
 
     def __init__(self, seconds: float, *, busy: bool = False):
         self.seconds, self.busy = seconds, busy
+        self.retry_after = max(1, round(seconds))
         if busy:
             super().__init__(
                 f"All query workers stayed busy for {seconds:g} s; try again later.",
@@ -108,6 +110,35 @@ class QueryFailed(StoreError):
     def __init__(self, detail: str):
         self.detail = detail
         super().__init__(f"The query failed: {detail}", f"クエリの実行に失敗しました: {detail}")
+
+
+class QueryUnsupported(QueryFailed):
+    """The engine cannot evaluate what the query asks for (a custom function it does not have): the query's fault."""
+
+    http_status = 400
+
+    def __init__(self, detail: str):
+        self.detail = detail
+        StoreError.__init__(self, f"The query cannot be evaluated here: {detail}",
+                            f"このクエリはここでは評価できません: {detail}")
+
+
+class QueryInterrupted(QueryFailed):
+    """The query's worker process ended during the query (killed, or crashed): the store itself is fine.
+
+    A replacement worker is already starting, so this is a 503 that the client may retry.
+    """
+
+    http_status = 503
+    retry_after = 1
+
+    def __init__(self, pid: int, how: str):
+        self.pid, self.how = pid, how
+        StoreError.__init__(self, f"The query was interrupted: its worker process (pid {pid}) ended ({how}). "
+                                  "Please try again.",
+                            f"クエリが中断されました。実行中のプロセス（pid {pid}）が終了しました（{how}）。"
+                            "もう一度お試しください。")
+        self.detail = how
 
 
 class StoreUnavailable(StoreError):

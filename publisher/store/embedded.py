@@ -29,7 +29,8 @@ import rdflib
 
 from publisher.formats import DATASET, Format
 from publisher.store.base import (TRUNCATION_LINK, Description, QueryAnswer, QueryFailed,
-                                  QueryRefused, QuerySyntaxError, Store, StoreUnavailable)
+                                  QueryRefused, QuerySyntaxError, QueryUnsupported, Store,
+                                  StoreUnavailable)
 from publisher.store.querypool import QueryPool
 
 DATABASE, META = "oxigraph", "store.json"
@@ -165,6 +166,8 @@ def answer(reply: tuple, fmt: Format) -> QueryAnswer:
     status = reply[0]
     if status == "syntax":
         raise QuerySyntaxError(*reply[1:])
+    if status == "unsupported":
+        raise QueryUnsupported(reply[1])
     if status != "ok":
         raise QueryFailed(reply[1])
     fields = reply[1]

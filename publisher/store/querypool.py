@@ -29,7 +29,7 @@ import weakref
 from pathlib import Path
 from time import monotonic
 
-from publisher.store.base import QueryFailed, QueryTimeout
+from publisher.store.base import QueryFailed, QueryInterrupted, QueryTimeout
 from publisher.store.worker import HEADER, write_message
 
 _POOLS: "weakref.WeakSet[QueryPool]" = weakref.WeakSet()
@@ -159,8 +159,7 @@ class QueryPool:
             self._discard(worker)
             if self._closed:
                 raise QueryFailed("the store was closed during the query") from None
-            raise QueryFailed(f"the query worker (pid {worker.pid}) ended during the query: "
-                              f"{worker.exit_description()}") from None
+            raise QueryInterrupted(worker.pid, worker.exit_description()) from None
         except BaseException:
             self._discard(worker)
             raise

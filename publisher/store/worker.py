@@ -5,7 +5,13 @@ a time, over its stdin/stdout with length-prefixed pickles (the parent is the on
 enforces deadlines by killing the process, so nothing here needs to be interruptible. The worker
 ends when its stdin closes or its parent dies.
 
-Replies: ``("ok", fields)``, ``("syntax", message, line, column)``, ``("failed", message)``.
+Requests are answered on a thread with a large stack (STACK_BYTES): Oxigraph's parser and evaluator
+recurse once per nesting level, and on the main thread's 8 MiB a query of a few thousand nested
+groups, expressions or UNIONs overflows the stack and kills the process (SIGSEGV). 512 MiB of
+address space (only the pages a query touches are used) holds any query within the length limit.
+
+Replies: ``("ok", fields)``, ``("syntax", message, line, column)``, ``("unsupported", message)`` (Oxigraph's
+evaluation errors, RuntimeError: what the query asks the engine cannot do), ``("failed", message)``.
 """
 from __future__ import annotations
 
@@ -21,6 +27,7 @@ import pyoxigraph as ox
 from publisher.store import results
 
 HEADER = struct.Struct(">I")
+STACK_BYTES = 512 * 1024 * 1024
 
 
 def read_exactly(fd: int, size: int) -> bytes | None:
@@ -92,6 +99,8 @@ def handle(store, request: dict) -> tuple:
         from publisher.store.syntax import locate
 
         return ("syntax", *locate(request["sparql"], str(error)))
+    except RuntimeError as error:  # e.g. "The custom function <…> is not supported"
+        return ("unsupported", str(error) or type(error).__name__)
     except Exception as error:  # noqa: BLE001 - an evaluation error is the caller's answer
         return ("failed", str(error) or type(error).__name__)
 
@@ -113,9 +122,16 @@ def main(argv: list[str]) -> int:
         write_message(out, ("failed", f"cannot open the store: {error}"))
         return 1
     write_message(out, ("ready", os.getpid()))
+    threading.stack_size(STACK_BYTES)
+    server = threading.Thread(target=serve, args=(store, out), name="kyodo-query")
+    server.start()
+    server.join()
+    return 0
+
+
+def serve(store, out: int) -> None:
     while (request := read_message(0)) is not None:
         write_message(out, handle(store, request))
-    return 0
 
 
 if __name__ == "__main__":

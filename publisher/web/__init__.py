@@ -13,6 +13,7 @@ from .release import ReleaseHolder
 
 def create_app(settings: Settings, *, releases: ReleaseHolder | None = None) -> Flask:
     app = Flask(__name__)
+    app.request_class = http.KyodoRequest
     app.config["KYODO_SETTINGS"] = settings
     app.config["KYODO_RELEASES"] = releases or ReleaseHolder(settings)
     app.config["MAX_CONTENT_LENGTH"] = settings.max_request_bytes
@@ -28,11 +29,16 @@ def create_app(settings: Settings, *, releases: ReleaseHolder | None = None) -> 
          max_age=86400, expose_headers=["ETag", "Last-Modified", "Link", "X-SPARQL-MaxRows", "X-Kyodo-Truncated"])
     register_template_helpers(app)
     http.register_error_handlers(app)
+    app.before_request(http.check_request)
     app.after_request(http.add_common_headers)
     from . import pages
     app.register_blueprint(pages.bp)
     for name in ("sparql", "resources", "downloads", "browse", "search", "plans"):
         _register_optional(app, name)
+    if settings.cache_mb > 0:
+        from .response_cache import ResponseCache
+
+        app.wsgi_app = ResponseCache(app.wsgi_app, app.config["KYODO_RELEASES"], max_bytes=(settings.cache_mb << 20) // 2)
     return app
 
 

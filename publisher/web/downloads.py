@@ -160,11 +160,11 @@ def rdf_document(name: str, fmt, negotiated: bool) -> Response:
         raise HTTPError(406, f"Not acceptable: available as {types}.", f"要求された形式では応答できません。利用できる形式: {types}")
     current_index()
     path = release().path / DOWNLOADS_DIR / name
-    key = ("downloads-rdf", name, fmt.name, rewriter().root)
+    key = ("downloads-rdf", name, fmt.name)  # kept under the base: the cache does not grow with Host headers
     cache = release().cache
     if key not in cache:
-        cache[key] = rewriter().outward_bytes(rdf_bytes(path, fmt))
-    response = Response(cache[key], content_type=fmt.content_type)
+        cache[key] = rdf_bytes(path, fmt)
+    response = Response(rewriter().outward_bytes(cache[key]), content_type=fmt.content_type)
     return finish(response, negotiated=negotiated)
 
 

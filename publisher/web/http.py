@@ -1,11 +1,15 @@
 """HTTP behaviour shared by every route: negotiated errors, conditional GET, caching, CORS headers."""
 from __future__ import annotations
 
+import io
 import json
 import logging
 
-from flask import Response, render_template, request
+from flask import Request, Response, current_app, render_template, request
+from werkzeug.datastructures import MIMEAccept
 from werkzeug.exceptions import HTTPException
+from werkzeug.http import parse_accept_header
+from werkzeug.utils import cached_property
 
 from ..errors import KyodoError
 from .context import lang, release
@@ -13,6 +17,19 @@ from .context import lang, release
 log = logging.getLogger(__name__)
 
 ERROR_TYPES = ("text/html", "application/json", "application/sparql-results+json", "text/turtle", "text/plain")
+
+
+class KyodoRequest(Request):
+    """Flask's request, with Accept read without media type parameters, as formats.negotiate reads it.
+
+    werkzeug matches parameters exactly, so ``text/turtle; charset=utf-8`` or JSON-LD's
+    ``application/ld+json; profile="…#compacted"`` got 406 for exactly what we serve.
+    """
+
+    @cached_property
+    def accept_mimetypes(self) -> MIMEAccept:
+        parsed = parse_accept_header(self.headers.get("Accept"), MIMEAccept)
+        return MIMEAccept([(value.split(";")[0].strip(), quality) for value, quality in parsed])
 
 
 class HTTPError(KyodoError):
@@ -64,7 +81,9 @@ def register_error_handlers(app) -> None:
     def _domain_error(exc: KyodoError):
         text_en = exc.message("en") if hasattr(exc, "message") else str(exc)
         text_ja = exc.message("ja") if hasattr(exc, "message") else str(exc)
-        return error_response(getattr(exc, "http_status", 503), text_en, text_ja)
+        retry = getattr(exc, "retry_after", None)
+        return error_response(getattr(exc, "http_status", 503), text_en, text_ja,
+                              {"Retry-After": str(retry)} if retry else None)
 
     @app.errorhandler(Exception)
     def _unexpected(exc: Exception):
@@ -79,6 +98,24 @@ JA_STATUS = {
     413: "リクエストが大きすぎます", 414: "URL が長すぎます", 415: "この Content-Type は受け付けません",
     431: "ヘッダーが大きすぎます", 503: "現在応答できません",
 }
+
+
+def check_request() -> None:
+    """Before every route: a Host this server can name itself by, and a body within the limit."""
+    if not request.host:
+        raise HTTPError(400, "The Host header is not a valid host name (and port).",
+                        "Host ヘッダーが正しいホスト名（とポート）ではありません。")
+    if request.content_length is None and "chunked" in request.headers.get("Transfer-Encoding", "").lower():
+        buffer_chunked_body(current_app.config["MAX_CONTENT_LENGTH"])
+
+
+def buffer_chunked_body(limit: int) -> None:
+    """Read a chunked body here, refusing one over the limit: werkzeug would cut it at the limit unnoticed."""
+    data = request.environ["wsgi.input"].read(limit + 1)
+    if len(data) > limit:
+        raise HTTPError(413, f"The request body is larger than {limit} bytes.",
+                        f"リクエストの本文が {limit} バイトを超えています。")
+    request.environ["wsgi.input"] = io.BytesIO(data)
 
 
 def variant_etag(version: str, mimetype: str, page_lang: str) -> str:

@@ -52,7 +52,8 @@ def open_release(settings: Settings, path: Path) -> Release:
     from ..store import open_store
 
     manifest = json.loads((path / "manifest.json").read_text("utf-8"))
-    store = open_store(settings.store, store_dir=path / "store", workers=settings.query_workers)
+    store = open_store(settings.store, store_dir=path / "store", workers=settings.query_workers,
+                       endpoint=settings.remote_endpoint, answer_cache_bytes=(settings.cache_mb << 20) // 2)
     built = dt.datetime.fromisoformat(manifest["built"])
     return Release(manifest["version"], path, manifest, store, built)
 

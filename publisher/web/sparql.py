@@ -24,7 +24,7 @@ from flask import Blueprint, Response, current_app, redirect, render_template, r
 from werkzeug.datastructures import CombinedMultiDict
 
 from ..formats import Format, by_name, formats_for, lookup, negotiate
-from ..store import QueryRefused, QueryTimeout, StoreError
+from ..store import QueryRefused, StoreError
 from ..store.scan import scan
 from ..vocab import PREFIXES
 from . import service_description
@@ -100,7 +100,7 @@ def read_protocol() -> Protocol:
     if request.mimetype == UPDATE:
         raise update_refused()
     if request.mimetype == FORM:
-        params = CombinedMultiDict([request.args, request.form])
+        params = CombinedMultiDict([request.args, form_fields()])
         refuse_update(params)
         return protocol_from(params, require_query(single_query(params)), cacheable=False)
     if request.mimetype == DIRECT:
@@ -131,6 +131,16 @@ def require_query(query: str | None) -> str:
     if query is None:
         raise missing_query()
     return query
+
+
+def form_fields():
+    """The form's fields; a body that is not UTF-8 is refused (werkzeug would drop every field unsaid)."""
+    try:
+        request.get_data(cache=True).decode("utf-8")
+    except UnicodeDecodeError:
+        raise HTTPError(400, f"The form is not valid UTF-8 text: {FORM} bodies are read as UTF-8.",
+                        f"フォームが UTF-8 の文字列として読めません。{FORM} の本文は UTF-8 で送ってください。") from None
+    return request.form
 
 
 def direct_body() -> str:
@@ -230,8 +240,8 @@ def checked(call, text: str):
         status, headers = exc.http_status, {}
         if isinstance(exc, QueryRefused) and refused_by_policy(text):
             status = 403
-        if isinstance(exc, QueryTimeout):
-            headers["Retry-After"] = str(max(1, round(exc.seconds)))
+        if exc.retry_after is not None:
+            headers["Retry-After"] = str(exc.retry_after)
         raise HTTPError(status, exc.en, exc.ja, headers=headers) from None
 
 
