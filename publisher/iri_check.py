@@ -32,7 +32,8 @@ def iri_problem(iri: str, location) -> Problem | None:
     bad = next((c for c in iri if c in NOT_IN_IRIS or ord(c) < 0x20 or c == "\x7f"), None)
     if bad is not None:
         code = f"%{ord(bad):02X}"
-        return Problem(location, f"{iri!r} is not a valid IRI: it contains {bad!r}; write it as {code}",
+        return Problem(location,
+                       f"{iri!r} is not a valid IRI: it contains {bad!r}; write it as {code}",
                        f"{iri!r} は正しい IRI ではありません。{bad!r} を含んでいます（{code} と書いてください）",
                        "invalid-iri")
     try:

@@ -99,7 +99,8 @@ def hostile_server(settings, tmp_path_factory):
     data = copy_data(folder)
     name = f"{SCRIPT}BirdConnect".replace("'", "''")
     breakout = f"{BREAKOUT}BirdConnect".replace("'", "''")
-    inject(data, "groups.yaml", "    name: {ja: BirdConnect, en: BirdConnect}", f"    name: {{ja: '{name}', en: '{breakout}'}}")
+    inject(data, "groups.yaml", "    name: {ja: BirdConnect, en: BirdConnect}",
+           f"    name: {{ja: '{name}', en: '{breakout}'}}")
     inject(data, "groups.yaml", "      ja: 発達特性のある", f"      ja: {SCRIPT.replace(chr(39), '')}発達特性のある")
     inject(data, "organisations.yaml", "      - http://ja.dbpedia.org/resource/金沢市\n",
            f"      - http://ja.dbpedia.org/resource/金沢市\n      - \"{TRICKY_IRI}\"\n")

@@ -41,7 +41,8 @@ BAD_FILES = [  # (id, groups.yaml bytes, "line:column: message" after the file n
      ":3:16: the file is not UTF-8 text; this looks like Shift_JIS: save it as UTF-8"),
     ("euc-jp", "groups:\n  x:\n    name: {ja: 金沢市, en: Kanazawa}\n".encode("euc_jp"),
      ":3:16: the file is not UTF-8 text; this looks like EUC-JP: save it as UTF-8"),
-    ("utf-16", "groups: {}\n".encode("utf-16"), ":1:1: the file is not UTF-8 text; this looks like UTF-16: save it as UTF-8"),
+    ("utf-16", "groups: {}\n".encode("utf-16"),
+     ":1:1: the file is not UTF-8 text; this looks like UTF-16: save it as UTF-8"),
     ("control-character", b"groups:\n  x:\n    name: {ja: a\x07b, en: c}\n",
      ":3:17: the character U+0007 is not allowed in YAML text (control characters and non-characters are not)"),
     ("tab-indent", b"groups:\n\tx: 1\n", ":2:1: YAML syntax error: tab characters cannot indent YAML; use spaces"),
@@ -117,8 +118,8 @@ def test_bom_and_crlf_files_build_the_same_data(data, tmp_path, settings, plain_
 
 
 def test_an_error_in_a_crlf_file_is_on_the_right_line(data):
-    text = (data / "groups.yaml").read_bytes().replace(b"    founded: \xe5\xb9\xb3\xe6\x88\x903\xe5\xb9\xb46\xe6\x9c\x88",
-                                                       b"    founded: \xe5\xb9\xb3\xe6\x88\x903\xe5\xb9\xb413\xe6\x9c\x88", 1)
+    text = (data / "groups.yaml").read_bytes().replace("    founded: 平成3年6月".encode(),
+                                                       "    founded: 平成3年13月".encode(), 1)
     line = text[:text.index("平成3年13月".encode())].count(b"\n") + 1
     (data / "groups.yaml").write_bytes(codecs.BOM_UTF8 + text.replace(b"\n", b"\r\n"))
     done = run_cli("validate", "--data-dir", str(data))

@@ -76,6 +76,11 @@ def one_worker_server(settings, release, tmp_path_factory):
 def test_a_cheap_query_is_not_stuck_behind_expensive_ones_in_the_pool(one_worker_server, settings):
     """With fewer query workers than threads, a cheap query waited for one until the time limit (503)."""
     assert settings.query_workers >= settings.threads
+    warm = [threading.Thread(target=one_worker_server.sparql, args=("ASK {}",)) for _ in range(settings.threads)]
+    for thread in warm:  # every query worker started
+        thread.start()
+    for thread in warm:
+        thread.join(60)
     expensive = [threading.Thread(target=one_worker_server.sparql, args=(CARTESIAN,))
                  for _ in range(settings.threads - 1)]
     for thread in expensive:

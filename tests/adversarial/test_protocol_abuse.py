@@ -93,6 +93,18 @@ def test_a_404_page_shows_the_path_escaped(port):
     assert "Nothing is published at /id/&lt;script&gt;alert(1)&lt;/script&gt;&#34;&#39;." in answer.text
 
 
+@pytest.mark.parametrize("path,status,location", [
+    ("/sparql/examples?lang=en%0D%0ASet-Cookie:%20x=1", 302, "/sparql?lang=en%0D%0ASet-Cookie:+x%3D1#examples"),
+    ("/sparql/examples?a%0D%0Ab=1", 302, "/sparql?a%0D%0Ab=1#examples"),
+    ("/id/group/birdconnect?lang=en%0D%0ASet-Cookie:%20x=1", 303,
+     "http://127.0.0.1/doc/group/birdconnect.html"),
+], ids=["redirect-value", "redirect-name", "see-other-lang"])
+def test_a_crlf_in_a_parameter_stays_encoded_in_location(port, path, status, location):
+    answer = get(port, path)
+    assert (answer.status, answer.headers["location"]) == (status, location)
+    assert "set-cookie" not in answer.headers
+
+
 def test_a_crlf_in_the_request_line_is_refused_by_gunicorn(port):
     answer = raw_request(port, b"GET /id/x\r\nSet-Cookie: a=b HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
     assert answer.status == 400 and "set-cookie" not in answer.headers
