@@ -1,6 +1,9 @@
 """Shared fixtures: settings, the real data built once per session, and a built release."""
 from __future__ import annotations
 
+import socket
+import threading
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -117,3 +120,30 @@ def live_server(settings, release):
     except subprocess.TimeoutExpired:
         proc.kill()
     log.close()
+
+
+@contextmanager
+def connection_listener():
+    """A TCP listener on 127.0.0.1 that records every connection made to it; yields (url, seen)."""
+    server = socket.create_server(("127.0.0.1", 0))
+    server.settimeout(0.1)
+    seen: list = []
+    done = threading.Event()
+
+    def accept():
+        while not done.is_set():
+            try:
+                connection, address = server.accept()
+            except OSError:
+                continue
+            seen.append(address)
+            connection.close()
+
+    thread = threading.Thread(target=accept, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.getsockname()[1]}/", seen
+    finally:
+        done.set()
+        thread.join()
+        server.close()

@@ -10,6 +10,8 @@ import time
 import xml.etree.ElementTree as ET
 
 import pytest
+
+from tests.conftest import connection_listener
 import rdflib
 import requests
 from rdflib import RDF, Graph, Namespace, URIRef
@@ -333,26 +335,8 @@ def test_slow_query_stops_at_the_timeout_while_others_are_answered(endpoint, liv
 @pytest.fixture()
 def listener():
     """A TCP listener on 127.0.0.1 that records every connection made to it."""
-    server = socket.create_server(("127.0.0.1", 0))
-    server.settimeout(0.1)
-    seen: list = []
-    stop = threading.Event()
-
-    def accept():
-        while not stop.is_set():
-            try:
-                connection, address = server.accept()
-            except OSError:
-                continue
-            seen.append(address)
-            connection.close()
-
-    thread = threading.Thread(target=accept, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.getsockname()[1]}/sparql", seen
-    stop.set()
-    thread.join()
-    server.close()
+    with connection_listener() as (url, seen):
+        yield url + "sparql", seen
 
 
 @pytest.mark.parametrize("template,status", [

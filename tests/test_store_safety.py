@@ -3,10 +3,11 @@ from __future__ import annotations
 
 import json
 import socket
-import threading
 import time
 
 import pytest
+
+from tests.conftest import connection_listener
 
 from publisher.formats import by_name
 from publisher.store import QueryRefused, QuerySyntaxError, QueryTooLarge
@@ -19,27 +20,9 @@ URL = "http://127.0.0.1:{port}/sparql"
 
 @pytest.fixture()
 def listener():
-    """A TCP listener on 127.0.0.1 that records every connection made to it."""
-    server = socket.create_server(("127.0.0.1", 0))
-    server.settimeout(0.1)
-    seen: list = []
-    stop = threading.Event()
-
-    def accept():
-        while not stop.is_set():
-            try:
-                connection, address = server.accept()
-            except (socket.timeout, OSError):
-                continue
-            seen.append(address)
-            connection.close()
-
-    thread = threading.Thread(target=accept, daemon=True)
-    thread.start()
-    yield server.getsockname()[1], seen
-    stop.set()
-    thread.join()
-    server.close()
+    """A TCP listener on 127.0.0.1 that records every connection made to it; yields (port, seen)."""
+    with connection_listener() as (url, seen):
+        yield int(url.rsplit(":", 1)[1].strip("/")), seen
 
 
 def run(store, sparql: str, **kwargs) -> bytes:

@@ -5,7 +5,6 @@ import os
 import socket
 import subprocess
 import sys
-import threading
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -211,35 +210,6 @@ def get_request(path: str, *headers: str, method: str = "GET", host: str = "127.
     """A request head with Connection: close; `path` goes on the request line exactly as given."""
     lines = [f"{method} {path} HTTP/1.1", f"Host: {host}", *headers, "Connection: close", "", ""]
     return "\r\n".join(lines).encode("latin-1")
-
-
-# --- a listener that records connections -----------------------------------------------------------
-
-@contextmanager
-def connection_listener():
-    """A TCP listener on 127.0.0.1 that records every connection made to it; yields (url, seen)."""
-    server = socket.create_server(("127.0.0.1", 0))
-    server.settimeout(0.1)
-    seen: list = []
-    done = threading.Event()
-
-    def accept():
-        while not done.is_set():
-            try:
-                connection, address = server.accept()
-            except OSError:
-                continue
-            seen.append(address)
-            connection.close()
-
-    thread = threading.Thread(target=accept, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.getsockname()[1]}/", seen
-    finally:
-        done.set()
-        thread.join()
-        server.close()
 
 
 # --- figures --------------------------------------------------------------------------------------

@@ -11,7 +11,7 @@ import time
 import pytest
 import requests
 
-from .support import connection_listener
+from tests.conftest import connection_listener
 
 SERVICE_REFUSED = "403: SERVICE (federated query) is not allowed: this endpoint does not query other servers."
 UPDATE_REFUSED = "403: This endpoint is read-only: SPARQL Update is not accepted, and nothing was changed."
