@@ -166,7 +166,8 @@ def test_ntriples_with_virtuoso_node_iris():
 # --- the HTTP client -------------------------------------------------------------------------------
 
 class Stub(http.server.BaseHTTPRequestHandler):
-    """Answers POSTs by the path: /slow never answers in time, /s1tat is Virtuoso's partial answer."""
+    """Answers POSTs by the path: /slow never answers in time, /s1tat is Virtuoso's partial answer,
+    /cancelled is how Virtuoso 7 answers when its own ``timeout`` parameter cancels the query."""
 
     protocol_version = "HTTP/1.1"
 
@@ -174,11 +175,13 @@ class Stub(http.server.BaseHTTPRequestHandler):
         self.rfile.read(int(self.headers["Content-Length"]))
         if self.path == "/slow":
             time.sleep(3)
-        status = 500 if self.path == "/error" else 200
+        status = 500 if self.path in ("/error", "/cancelled") else 200
         self.send_response(status)
         if self.path == "/s1tat":
             self.send_header("X-SQL-State", "S1TAT")
-        body = b"Virtuoso 22023 Error SR: something broke" if status == 500 else VIRTUOSO_XML
+        body = {"/error": b"Virtuoso 22023 Error SR: something broke",
+                "/cancelled": b"Virtuoso HY008 Error SR203: Async statement killed by SQLCancel.\n\nSPARQL query:\n"
+                }.get(self.path, VIRTUOSO_XML)
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
         self.wfile.write(body)
@@ -202,7 +205,8 @@ def test_the_deadline_stops_a_silent_endpoint(stub):
     assert time.monotonic() - started < 2.5  # the stub would answer after 3 s
 
 
-@pytest.mark.parametrize("path,error", [("/s1tat", QueryTimeout), ("/error", QueryFailed)])
+@pytest.mark.parametrize("path,error", [("/s1tat", QueryTimeout), ("/cancelled", QueryTimeout),
+                                        ("/error", QueryFailed)])
 def test_endpoint_refusals_are_store_errors(stub, path, error):
     with pytest.raises(error):
         SparqlClient(stub + path).post([("query", "ASK {}")], accept="*/*", deadline=Deadline(5))

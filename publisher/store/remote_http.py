@@ -23,7 +23,8 @@ from urllib.parse import urlencode, urlsplit
 from publisher.store.base import QueryFailed, QueryTimeout, StoreUnavailable
 
 log = logging.getLogger(__name__)
-TIMED_OUT = re.compile(r"S1TAT|S1T00|SR171|timed? ?out", re.IGNORECASE)  # Virtuoso's time-limit states
+# Virtuoso's time-limit states; its own `timeout` parameter cancels as "HY008 ... SR203 ... killed by SQLCancel"
+TIMED_OUT = re.compile(r"S1TAT|S1T00|SR171|SR203|HY008|killed by SQLCancel|timed? ?out", re.IGNORECASE)
 STALE_CONNECTION = (http.client.RemoteDisconnected, http.client.CannotSendRequest,
                     ConnectionResetError, BrokenPipeError)
 ERROR_BODY_LIMIT = 64 * 1024
@@ -33,7 +34,8 @@ class Deadline:
     """A point in time and the timeout it came from (for the error message)."""
 
     def __init__(self, seconds: float, grace: float = 0.0):
-        self.seconds, self.at = seconds, monotonic() + seconds + grace
+        started = monotonic()
+        self.seconds, self.at, self.engine_limit = seconds, started + seconds + grace, started + seconds
 
     def left(self) -> float:
         left = self.at - monotonic()
@@ -163,7 +165,7 @@ def failure(status: int, answer: RemoteResponse) -> Exception:
     except (OSError, http.client.HTTPException):
         text = ""
     answer.abandon()
-    if TIMED_OUT.search(text) or monotonic() >= answer.deadline.at:
+    if TIMED_OUT.search(text) or monotonic() >= answer.deadline.engine_limit:
         return QueryTimeout(answer.deadline.seconds)
     message = " ".join(text.split("SPARQL query:")[0].split())[:500] or f"HTTP status {status}"
     log.warning("the remote SPARQL endpoint answered %s: %s", status, message)
