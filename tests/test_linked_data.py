@@ -350,6 +350,16 @@ def test_documents_are_cached_once_per_release_whatever_the_host(app, client):
     assert b"<http://other.example:8080/id/group/hoippo>" in there.data
 
 
+@pytest.mark.parametrize("host_url,root", [
+    ("https://data.city.example:8443/", "https://data.city.example:8443/"),
+    ("http://[::1]:8000/", "http://[::1]:8000/"),
+    ("http://xn--eckwd4c7c.xn--zckzah/", "http://ドメイン.テスト/"),  # an IDNA host is shown as werkzeug shows it
+])
+def test_documents_name_the_host_they_were_asked_from(client, host_url, root):
+    data = client.get("/doc/group/hoippo.ttl", base_url=host_url).get_data().decode()
+    assert f"<{root}id/group/hoippo>" in data and BASE not in data
+
+
 def test_head_gives_headers_without_body(client):
     response = client.head("/doc/group/birdconnect.ttl")
     assert response.status_code == 200 and response.mimetype == "text/turtle" and response.get_data() == b""

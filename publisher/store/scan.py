@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Iterator
 
 from publisher.store.base import QueryInfo, QueryRefused, QuerySyntaxError, QueryTooLarge
@@ -81,6 +82,7 @@ def mentions_service(token: Token) -> bool:
     return False
 
 
+@lru_cache(maxsize=16)  # the web layer classifies a query, then the store does again before running it
 def scan(sparql: str) -> QueryInfo | None:
     """What the query is, or None when no query form (SELECT, ASK, ...) appears."""
     form, service, dataset, updates = None, False, False, []

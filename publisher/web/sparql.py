@@ -28,7 +28,7 @@ from ..store import QueryRefused, StoreError
 from ..store.scan import scan
 from ..vocab import PREFIXES
 from . import service_description
-from .context import release, rewriter
+from .context import host_root, release, rewriter
 from .http import HTTPError, finish
 
 bp = Blueprint("sparql", __name__)
@@ -276,7 +276,7 @@ def settings():
 
 
 def endpoint_url() -> str:
-    return request.host_url + "sparql"
+    return host_root() + "sparql"
 
 
 # --- the HTML answer ---------------------------------------------------------------------------
