@@ -30,7 +30,8 @@ def open_store(engine: str = "embedded", **options: Any) -> Store:
     """The store for `engine`: "embedded" (Oxigraph in worker processes) or "remote" (a SPARQL 1.1 endpoint).
 
     embedded: ``store_dir`` (required), ``workers`` (2), ``max_query_length`` (100000),
-    ``truncation_link``, ``start_timeout`` (60 s), ``python`` (the workers' interpreter).
+    ``truncation_link``, ``start_timeout`` (60 s), ``python`` (the workers' interpreter), ``inline``
+    (True: answer queries publisher.store.bounded proves small in this process).
     remote: ``endpoint`` (required), ``store_dir`` (the release's store folder: the version the endpoint
     must hold), ``version``, ``graphs``, ``max_query_length``, ``truncation_link``, ``admin_timeout``;
     ``workers`` is accepted and ignored (the endpoint runs the queries).

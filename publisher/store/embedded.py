@@ -9,8 +9,10 @@ A bare Oxigraph directory (without store.json) opens too; its version is then "u
 
 Any number of processes may open the database read-only at once (checked: four processes
 querying one directory, and a read-only file system). User queries run in the worker processes of
-`QueryPool` (deadlines, SIGKILL); `describe`, `exists`, `counts` and `dump` are bounded index
-scans and run in the calling process on its own read-only handle, opened lazily per process.
+`QueryPool` (deadlines, SIGKILL), except those `publisher.store.bounded` proves small (lookups of a
+resource's properties: no deadline needed, and no round trip); `describe`, `exists`, `counts` and
+`dump` are bounded index scans and run in the calling process on its own read-only handle, opened
+lazily per process.
 """
 from __future__ import annotations
 
@@ -28,6 +30,7 @@ import pyoxigraph as ox
 import rdflib
 
 from publisher.formats import DATASET, Format
+from publisher.store import bounded, worker
 from publisher.store.base import (TRUNCATION_LINK, Description, QueryAnswer, QueryFailed,
                                   QueryRefused, QuerySyntaxError, QueryUnsupported, Store,
                                   StoreUnavailable)
@@ -47,7 +50,7 @@ class EmbeddedStore(Store):
 
     def __init__(self, store_dir: Path, *, workers: int = 2, max_query_length: int = 100_000,
                  truncation_link: str = TRUNCATION_LINK, start_timeout: float = 60.0,
-                 python: str | None = None):
+                 python: str | None = None, inline: bool = True):
         self.store_dir = Path(store_dir)
         self.database_dir = database_dir(self.store_dir)
         self.max_query_length, self.truncation_link = max_query_length, truncation_link
@@ -55,6 +58,7 @@ class EmbeddedStore(Store):
         self.pool = QueryPool(self.database_dir, size=workers, start_timeout=start_timeout,
                               python=python)
         self._handle: tuple[int, Any] | None = None
+        self.inline = inline  # answer provably small queries here (publisher.store.bounded)
 
     @property
     def version(self) -> str:
@@ -74,6 +78,10 @@ class EmbeddedStore(Store):
             "default_graphs": checked_iris(default_graph_uris, "default-graph-uri"),
             "named_graphs": checked_iris(named_graph_uris, "named-graph-uri"),
         }
+        if self.inline and not info.has_dataset_clause:
+            found = bounded.plan(sparql)
+            if found is not None and bounded.admits(self._database(), found):
+                return answer(worker.handle(self._database(), request), result_format)
         return answer(self.pool.call(request, timeout), result_format)
 
     def warm(self, timeout: float = 60.0) -> bool:
