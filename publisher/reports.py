@@ -17,6 +17,7 @@ from rdflib import Dataset, Graph
 from rdflib.util import guess_format
 
 from .errors import InputError, KyodoError, Location, Problem
+from .offline import NetworkRefused, no_network
 from .report_formats import RENDERERS, render_html, render_json, render_junit, render_text, render_turtle
 from .settings import Settings
 from .validation import ValidationReport, line_of, load_turtle_folder, problems_report, validate_graph
@@ -119,7 +120,14 @@ def _parse_rdf(path: Path):
                                   f"RDF の形式がわかりません（{RDF_SUFFIXES} のいずれか）", "format")])
     holder = Dataset()
     try:
-        holder.parse(path, format=fmt)
+        with no_network():
+            holder.parse(path, format=fmt)
+    except NetworkRefused as exc:
+        raise InputError([Problem(where, f"the file refers to a remote @context or document ({exc.url}), which is "
+                                         "not fetched: kyodo validate reads local files only; put the context in the file",
+                                  f"ファイルがリモートの @context または文書（{exc.url}）を参照していますが、取得しません。"
+                                  "kyodo validate はローカルのファイルだけを読みます。コンテキストをファイルに含めてください",
+                                  "remote")]) from None
     except Exception as exc:  # parsers raise many types; the message and line are what matter
         raise InputError([Problem(Location(str(path), line_of(exc)), f"cannot parse as {fmt}: {exc}",
                                   f"{fmt} として読めません: {exc}", "syntax")]) from None

@@ -15,7 +15,8 @@ from .vocab import PREFIXES, SH
 SEVERITY_NAMES = {SH.Violation: "violation", SH.Warning: "warning", SH.Info: "info"}
 SEVERITY_ORDER = {"error": 0, "violation": 1, "warning": 2, "info": 3}
 # Input problems after which nothing could be checked: exit code 2 rather than 1.
-UNREADABLE = {"io", "encoding", "syntax", "too-large", "too-deep", "alias-limit", "missing-file", "format", "shapes"}
+UNREADABLE = {"io", "encoding", "syntax", "too-large", "too-deep", "alias-limit", "missing-file", "format", "shapes",
+              "remote"}
 PATH_FORMS = ((SH.inversePath, "^{}"), (SH.zeroOrMorePath, "{}*"), (SH.oneOrMorePath, "{}+"),
               (SH.zeroOrOnePath, "{}?"))
 MAX_TEXT = 80

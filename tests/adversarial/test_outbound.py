@@ -145,8 +145,6 @@ def send(endpoint: str, query: str, how: str, accept: str) -> requests.Response:
 
 # --- the CLI: `kyodo validate` on a JSON-LD file ---------------------------------------------------------
 
-@pytest.mark.xfail(strict=True, reason="reports.py parses JSON-LD files with rdflib, which fetches a remote "
-                                       "@context; to be refused there (validation)")
 def test_kyodo_validate_does_not_fetch_a_remote_json_ld_context(tmp_path):
     from click.testing import CliRunner
 
