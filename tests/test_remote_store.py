@@ -19,6 +19,7 @@ from rdflib.compare import isomorphic
 from publisher.formats import by_name
 from publisher.store import (QueryFailed, QueryRefused, QuerySyntaxError, QueryTimeout, StoreUnavailable,
                              open_store)
+from publisher.store.base import QueryUnsupported
 from publisher.store import remote_query as rq
 from publisher.store.remote import GRACE
 from publisher.store.remote_http import Deadline, SparqlClient
@@ -82,7 +83,7 @@ def test_engine_extensions_are_refused(query):
 
 def test_custom_functions_fail_as_in_the_embedded_store():
     query = "SELECT (<bif:sprintf>('%d', 1) AS ?x) {}"
-    with pytest.raises(QueryFailed, match="custom function"):
+    with pytest.raises(QueryUnsupported, match="custom function"):  # 400, not 500
         rq.check(query, analyze(query))
 
 

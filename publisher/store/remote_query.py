@@ -20,7 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from urllib.parse import urljoin
 
-from publisher.store.base import QueryFailed, QueryInfo, QueryRefused, QuerySyntaxError
+from publisher.store.base import QueryFailed, QueryInfo, QueryRefused, QuerySyntaxError, QueryUnsupported
 from publisher.store.scan import Token, line_column, tokens
 
 NO_GRAPH = "urn:kyodo-lod:no-graph"  # names an empty graph where the dataset must have none
@@ -59,7 +59,9 @@ def check(sparql: str, info: QueryInfo) -> None:
 
         message, line, column = locate(sparql, str(error))
         raise QuerySyntaxError(message, line, unshift(column, line, shift)) from None
-    except (RuntimeError, ValueError, OSError) as error:
+    except RuntimeError as error:  # what the engine cannot do (a custom function): 400, as in the embedded store
+        raise QueryUnsupported(str(error) or type(error).__name__) from None
+    except (ValueError, OSError) as error:
         raise QueryFailed(str(error) or type(error).__name__) from None
     refuse_engine_extensions(sparql, info.prefixes)
 
