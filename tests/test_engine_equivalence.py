@@ -112,9 +112,9 @@ RDFLIB_BUGS = {  # rdflib 7 answers these wrongly or not at all
     "example/registered-groups": "rdflib raises NotBoundError on an unbound GROUP_CONCAT input",
     "own/subquery-max": "rdflib does not join an aggregate subquery's result with the outer pattern",
 }
-VIRTUOSO_BUGS = {  # Virtuoso 7.2.5 answers these wrongly; the remote engine cannot rewrite them away
-    "example/plan-lineage": "a + or * property path inside OPTIONAL drops the rows it should keep unbound "
-                            "(workaround in the query: bind the path's start inside the OPTIONAL too)",
+VIRTUOSO_BUGS: dict[str, str] = {  # Virtuoso 7.2.5 answers these wrongly; the remote engine cannot rewrite them away
+    # (none now: a + or * path alone in an OPTIONAL drops the rows it should keep unbound; plan-lineage binds
+    # the path's start inside its OPTIONAL, which Virtuoso answers right)
 }
 
 
