@@ -23,8 +23,6 @@ the answer is byte for byte the one a worker gives.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from itertools import islice
-
 import pyoxigraph as ox
 
 from publisher.store.scan import Token, tokens
@@ -70,9 +68,7 @@ def admits(database, found: Plan) -> bool:
                 return False
         return True
     steps, product = 0, 1
-    for subject, predicate, object_ in found.patterns:
-        matches = database.quads_for_pattern(subject, predicate, object_, None)
-        count = sum(1 for _ in islice(matches, CAP + 1))
+    for count in count_matches(database, found.patterns):
         if count > CAP:
             return False
         product *= max(count, 1)
@@ -80,6 +76,23 @@ def admits(database, found: Plan) -> bool:
         if steps > BUDGET:
             return False
     return True
+
+
+def count_matches(database, patterns) -> list[int]:
+    """Each pattern's matches over all graphs, counted up to CAP + 1, in one query.
+
+    The counting is the engine's: iterating quads in Python costs ~5 µs each (a Python object per
+    term), one query about 35 µs whatever the counts.
+    """
+    if not patterns:
+        return []
+    parts = []
+    for i, pattern in enumerate(patterns):
+        s, p, o = (str(term) if term is not None else f"?{name}{i}" for term, name in zip(pattern, "spo"))
+        parts.append(f"{{ SELECT (COUNT(*) AS ?c{i}) WHERE {{ SELECT * WHERE {{ GRAPH ?g{i} {{ {s} {p} {o} }} }} "
+                     f"LIMIT {CAP + 1} }} }}")
+    row = next(iter(database.query("SELECT * WHERE { " + " ".join(parts) + " }")))
+    return [int(row[f"c{i}"].value) for i in range(len(patterns))]
 
 
 class Reader:
