@@ -9,9 +9,11 @@ switched only after that: a build that fails or is killed half-way leaves the pr
 from __future__ import annotations
 
 import datetime as dt
+import fcntl
 import hashlib
 import json
 import os
+import re
 import shutil
 import tempfile
 from dataclasses import dataclass
@@ -30,6 +32,7 @@ from .vocab import ONTOLOGY_IRI, SHAPES_IRI
 
 CURRENT_FILE = "CURRENT"
 RELEASES = "releases"
+STAGING = re.compile(r"\.\d{4}-\d{2}-\d{2}-[0-9a-f]{12}\.[A-Za-z0-9_]+")  # mkdtemp(prefix=".<version>.")
 
 
 class ValidationFailed(KyodoError):
@@ -120,8 +123,30 @@ def release_version(settings: Settings, today: dt.date) -> str:
 
 def write_release(source: SourceData, report: ValidationReport, settings: Settings, version: str,
                   release: Path) -> None:
+    """Stage the release in a hidden folder beside it, then rename it into place (one build at a time)."""
     try:
         release.parent.mkdir(parents=True, exist_ok=True)
+        lock = os.open(release.parent, os.O_RDONLY | os.O_DIRECTORY)
+    except OSError as exc:
+        raise OutputError(release.parent, exc) from None
+    try:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # on releases/ itself; let go when closed, or when the process dies
+        remove_stale_staging(release.parent)
+        stage_release(source, report, settings, version, release)
+    finally:
+        os.close(lock)
+
+
+def remove_stale_staging(releases: Path) -> None:
+    """Delete what builds killed while staging left (only ever called under the build lock)."""
+    for path in releases.iterdir():
+        if STAGING.fullmatch(path.name) and path.is_dir() and not path.is_symlink():
+            shutil.rmtree(path, ignore_errors=True)
+
+
+def stage_release(source: SourceData, report: ValidationReport, settings: Settings, version: str,
+                  release: Path) -> None:
+    try:
         staging = Path(tempfile.mkdtemp(prefix=f".{version}.", dir=release.parent))
     except OSError as exc:
         raise OutputError(release.parent, exc) from None

@@ -84,6 +84,10 @@ def test_a_build_killed_half_way_leaves_the_served_release(reload_server, edited
     assert graph_counts(reload_server) == before_counts
     complete = [p for p in (output / "releases").iterdir() if not p.name.startswith(".")]
     assert all((p / "manifest.json").is_file() for p in complete)
+    finished = subprocess.run(build_command(edited_data, output, settings.base_iri), capture_output=True, text=True)
+    assert finished.returncode == 0, finished.stderr
+    hidden = sorted(p.name for p in (output / "releases").iterdir() if p.name.startswith("."))
+    assert hidden == [], "the next build removes what the killed one staged"
 
 
 # --- a new release swapped in while clients hammer the server ------------------------------------------
