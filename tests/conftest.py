@@ -72,54 +72,17 @@ def client(app):
     return app.test_client()
 
 
-def free_port() -> int:
-    import socket
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 LIVE_QUERY_TIMEOUT = 3.0
 
 
 @pytest.fixture(scope="session")
 def live_server(settings, release):
     """The real server (gunicorn, `kyodo serve`) on a free port, serving the test build; yields its root URL."""
-    import os
-    import subprocess
-    import sys
-    import time
+    from tests.live import running_server
 
-    import requests
-
-    port = free_port()
-    env = dict(os.environ, KYODO_QUERY_TIMEOUT=str(LIVE_QUERY_TIMEOUT), KYODO_WORKERS="2",
-               KYODO_BASE_IRI=settings.base_iri, KYODO_MAX_ROWS="1000")
-    # The server's log goes to a file: an unread pipe fills up and blocks the server's threads.
-    log_path = settings.output_dir.parent / f"server-{port}.log"
-    log = open(log_path, "wb")
-    proc = subprocess.Popen([sys.executable, "-m", "publisher.cli", "serve", "--output-dir", str(settings.output_dir),
-                             "--port", str(port)], env=env, stdout=log, stderr=subprocess.STDOUT)
-    root = f"http://127.0.0.1:{port}/"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            if requests.get(root + "health", timeout=2).status_code == 200:
-                break
-        except requests.ConnectionError:
-            time.sleep(0.2)
-        if proc.poll() is not None:
-            raise RuntimeError(log_path.read_text(errors="replace"))
-    else:
-        proc.kill()
-        raise RuntimeError("the server did not start within 60 s")
-    yield root
-    proc.terminate()
-    try:
-        proc.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-    log.close()
+    with running_server(settings.output_dir, settings.base_iri, settings.output_dir.parent,
+                        KYODO_QUERY_TIMEOUT=str(LIVE_QUERY_TIMEOUT)) as server:
+        yield server.root
 
 
 @contextmanager

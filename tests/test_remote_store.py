@@ -222,7 +222,7 @@ def test_connections_are_kept_and_reused(stub):
 
 
 def test_an_unreachable_endpoint_is_unavailable():
-    from tests.conftest import free_port
+    from tests.live import free_port
 
     with pytest.raises(StoreUnavailable, match="cannot reach"):
         SparqlClient(f"http://127.0.0.1:{free_port()}/sparql").post([], accept="*/*", deadline=Deadline(5))

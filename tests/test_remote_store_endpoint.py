@@ -12,7 +12,8 @@ from tests.test_linked_data import (http, test_live_303_then_document,  # noqa: 
                                     test_live_bodies_never_name_the_configured_base,
                                     test_live_conditional_get_gives_304, test_live_cors_preflight,
                                     test_live_gzip, test_live_head)
-from tests.test_remote_store_support import start_live_server, stop_live_server, virtuoso  # noqa: F401
+from tests.live import running_server
+from tests.test_remote_store_support import virtuoso  # noqa: F401
 from tests.test_sparql_live import *  # noqa: F401,F403 - the same tests, against this module's server
 
 pytestmark = pytest.mark.slow
@@ -20,7 +21,6 @@ pytestmark = pytest.mark.slow
 
 @pytest.fixture(scope="module")
 def live_server(settings, release, virtuoso):  # noqa: F811 - overrides conftest's embedded one
-    proc, root, log = start_live_server(settings, {"KYODO_STORE": "remote",
-                                                   "KYODO_REMOTE_ENDPOINT": virtuoso.endpoint})
-    yield root
-    stop_live_server(proc, log)
+    with running_server(settings.output_dir, settings.base_iri, settings.output_dir.parent,
+                        KYODO_STORE="remote", KYODO_REMOTE_ENDPOINT=virtuoso.endpoint) as server:
+        yield server.root

@@ -6,10 +6,6 @@ virtuoso-t is not installed, those tests are skipped with the reason.
 """
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -42,40 +38,3 @@ def virtuoso(request, tmp_path_factory, release):
 
 def remote_settings(settings, server: VirtuosoServer):
     return settings.replace(store="remote", remote_endpoint=server.endpoint)
-
-
-def start_live_server(settings, extra_env: dict[str, str], *, timeout: float = 60.0):
-    """`kyodo serve` (gunicorn) on a free port, as conftest's live_server; returns (process, root, log)."""
-    import requests
-
-    from tests.conftest import LIVE_QUERY_TIMEOUT, free_port
-
-    port = free_port()
-    env = dict(os.environ, KYODO_QUERY_TIMEOUT=str(LIVE_QUERY_TIMEOUT), KYODO_WORKERS="2",
-               KYODO_BASE_IRI=settings.base_iri, KYODO_MAX_ROWS="1000", **extra_env)
-    log_path = settings.output_dir.parent / f"server-{port}.log"
-    log = open(log_path, "wb")
-    proc = subprocess.Popen([sys.executable, "-m", "publisher.cli", "serve", "--output-dir",
-                             str(settings.output_dir), "--port", str(port)],
-                            env=env, stdout=log, stderr=subprocess.STDOUT)
-    root = f"http://127.0.0.1:{port}/"
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            if requests.get(root + "health", timeout=2).status_code == 200:
-                return proc, root, log
-        except requests.ConnectionError:
-            time.sleep(0.2)
-        if proc.poll() is not None:
-            raise RuntimeError(log_path.read_text(errors="replace"))
-    proc.kill()
-    raise RuntimeError(f"the server did not start within {timeout:g} s")
-
-
-def stop_live_server(proc, log) -> None:
-    proc.terminate()
-    try:
-        proc.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-    log.close()

@@ -3,16 +3,12 @@ from __future__ import annotations
 
 import os
 import socket
-import subprocess
-import sys
 import time
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import requests
-
-from tests.conftest import free_port
+from tests import live
+from tests.live import LiveServer
 
 SOAK = os.environ.get("KYODO_SOAK", "").lower() in ("1", "true", "yes")
 
@@ -20,21 +16,8 @@ SOAK = os.environ.get("KYODO_SOAK", "").lower() in ("1", "true", "yes")
 # --- a live server we own -------------------------------------------------------------------------
 
 @dataclass
-class Server:
-    """`kyodo serve` (gunicorn) on a free port; `proc` is the gunicorn master."""
-
-    root: str
-    port: int
-    proc: subprocess.Popen
-    log_path: Path
-
-    def get(self, path: str, **kwargs) -> requests.Response:
-        kwargs.setdefault("timeout", 30)
-        return requests.get(self.root + path.lstrip("/"), **kwargs)
-
-    def sparql(self, query: str, **kwargs) -> requests.Response:
-        kwargs.setdefault("timeout", 30)
-        return requests.post(self.root + "sparql", data={"query": query, "format": "json"}, **kwargs)
+class Server(LiveServer):
+    """A live server whose processes we can see: the gunicorn master, its web workers and their query workers."""
 
     def web_workers(self) -> list[int]:
         return children(self.proc.pid)
@@ -49,49 +32,10 @@ class Server:
         """Resident memory of the master, the web workers and their query workers, summed."""
         return sum(rss_kib(pid) for pid in self.all_pids()) / 1024
 
-    def log(self) -> str:
-        return self.log_path.read_text(errors="replace")
 
-
-@contextmanager
 def running_server(output_dir: Path, base_iri: str, log_dir: Path, **env: str):
-    """Start `kyodo serve` on `output_dir` (env: KYODO_* overrides), wait for /health, stop it at the end."""
-    port = free_port()
-    environ = {**os.environ, "KYODO_QUERY_TIMEOUT": "3", "KYODO_WORKERS": "2", "KYODO_MAX_ROWS": "1000",
-               "KYODO_BASE_IRI": base_iri, **env}
-    log_path = log_dir / f"server-{port}.log"
-    with open(log_path, "wb") as log:
-        proc = subprocess.Popen([sys.executable, "-m", "publisher.cli", "serve", "--output-dir", str(output_dir),
-                                 "--port", str(port)], env=environ, stdout=log, stderr=subprocess.STDOUT)
-        server = Server(f"http://127.0.0.1:{port}/", port, proc, log_path)
-        try:
-            wait_until_healthy(server)
-            yield server
-        finally:
-            stop(proc)
-
-
-def wait_until_healthy(server: Server, seconds: float = 60) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if server.proc.poll() is not None:
-            raise RuntimeError(f"the server exited:\n{server.log()}")
-        try:
-            if server.get("health", timeout=2).status_code == 200:
-                return
-        except requests.ConnectionError:
-            pass
-        time.sleep(0.2)
-    raise RuntimeError(f"the server did not start within {seconds} s:\n{server.log()}")
-
-
-def stop(proc: subprocess.Popen) -> None:
-    proc.terminate()
-    try:
-        proc.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait()
+    """`tests.live.running_server`, yielding a Server."""
+    return live.running_server(output_dir, base_iri, log_dir, server_class=Server, **env)
 
 
 # --- processes ------------------------------------------------------------------------------------
