@@ -343,11 +343,32 @@ def test_documents_are_cached_once_per_release_whatever_the_host(app, client):
     here = client.get("/doc/group/hoippo.ttl")
     there = client.get("/doc/group/hoippo.ttl", base_url="http://other.example:8080/")
     with app.test_request_context("/"):
-        cache = release().cache
-        assert BASE.encode() in cache[key]
-        assert [k for k in cache if k[:3] == key[:3]] == [key]
+        documents = release().documents
+        assert BASE.encode() in documents[key]
+        assert [k for k in documents if k[:3] == key[:3]] == [key]
     assert b"<http://localhost/id/group/hoippo>" in here.data
     assert b"<http://other.example:8080/id/group/hoippo>" in there.data
+
+
+def test_kept_documents_stay_within_their_share_of_cache_mb(settings, release, data_graph):
+    from publisher.web import create_app
+    from publisher.web.context import release as current_release
+
+    small = create_app(settings.replace(cache_mb=1))  # documents get a quarter: 256 KiB
+    client = small.test_client()
+    groups = sorted(str(s) for s in data_graph.subjects(RDF.type, KD.CitizenGroup))
+    try:
+        for iri in groups:
+            for lang in ("ja", "en"):
+                response = client.get(iri.replace(BASE, "/").replace("/id/", "/doc/") + f".html?lang={lang}")
+                assert response.status_code == 200
+        with small.test_request_context("/"):
+            documents = current_release().documents
+            assert 0 < documents.bytes <= 256 << 10 and len(documents) < 2 * len(groups)
+        again = client.get(groups[0].replace(BASE, "/").replace("/id/", "/doc/") + ".html?lang=ja")
+        assert again.status_code == 200 and "<html" in again.get_data(as_text=True)  # rendered again when evicted
+    finally:
+        small.config["KYODO_RELEASES"].close()
 
 
 @pytest.mark.parametrize("host_url,root", [

@@ -161,10 +161,11 @@ def rdf_document(name: str, fmt, negotiated: bool) -> Response:
     current_index()
     path = release().path / DOWNLOADS_DIR / name
     key = ("downloads-rdf", name, fmt.name)  # kept under the base: the cache does not grow with Host headers
-    cache = release().cache
-    if key not in cache:
-        cache[key] = rdf_bytes(path, fmt)
-    response = Response(rewriter().outward_bytes(cache[key]), content_type=fmt.content_type)
+    documents = release().documents
+    body = documents.get(key)
+    if body is None:
+        body = documents[key] = rdf_bytes(path, fmt)
+    response = Response(rewriter().outward_bytes(body), content_type=fmt.content_type)
     return finish(response, negotiated=negotiated)
 
 

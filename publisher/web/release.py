@@ -10,12 +10,14 @@ import json
 import logging
 import threading
 import time
+from collections.abc import MutableMapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..build import current_release
 from ..errors import KyodoError
 from ..settings import Settings
+from ..store.cache import LRUCache
 
 log = logging.getLogger(__name__)
 GRACE_SECONDS = 60.0
@@ -41,7 +43,9 @@ class Release:
     manifest: dict
     store: object
     built: dt.datetime
-    cache: dict = field(default_factory=dict)  # per-release memo (rendered pages, labels); dies with the release
+    cache: dict = field(default_factory=dict)  # per-release memo of a few built things (indexes, lists)
+    # Rendered documents, one per resource, format and language: bounded, least recently used first out.
+    documents: MutableMapping = field(default_factory=lambda: LRUCache(16 << 20))
 
     @property
     def etag(self) -> str:
@@ -53,9 +57,10 @@ def open_release(settings: Settings, path: Path) -> Release:
 
     manifest = json.loads((path / "manifest.json").read_text("utf-8"))
     store = open_store(settings.store, store_dir=path / "store", workers=settings.query_workers,
-                       endpoint=settings.remote_endpoint, answer_cache_bytes=(settings.cache_mb << 20) // 2)
+                       endpoint=settings.remote_endpoint, answer_cache_bytes=(settings.cache_mb << 20) // 4)
     built = dt.datetime.fromisoformat(manifest["built"])
-    return Release(manifest["version"], path, manifest, store, built)
+    return Release(manifest["version"], path, manifest, store, built,
+                   documents=LRUCache(max(1, settings.cache_mb << 20) // 4))
 
 
 class ReleaseHolder:

@@ -6,7 +6,7 @@
     /def[.<ext>]            the vocabulary https://w3id.org/kyodo-lod/def (term IRIs def#Term land here)
     /shapes[.<ext>]         the SHACL shapes https://w3id.org/kyodo-lod/shapes
 
-A document is rendered once per release, format and language (kept in release().cache) and served
+A document is rendered once per release, format and language (kept in release().documents) and served
 through http.finish (ETag, Last-Modified, 304). The configured base IRI is rewritten to this host on
 the way in (the requested path) and on the way out (every body).
 
@@ -137,11 +137,13 @@ def serve(relative: str, fmt, render: Callable) -> Response:
     negotiated = fmt is None
     fmt = fmt or wanted_format()
     key = ("linked-data", relative, fmt.name, lang() if fmt is HTML else "")
-    cache = release().cache
-    if key not in cache:
+    documents = release().documents
+    body = documents.get(key)
+    if body is None:
         with canonical_urls():
-            cache[key] = render(fmt)
-    response = Response(rewriter().outward_bytes(cache[key]), content_type=fmt.content_type)
+            body = render(fmt)
+        documents[key] = body
+    response = Response(rewriter().outward_bytes(body), content_type=fmt.content_type)
     if negotiated:
         response.headers["Content-Location"] = local_url(relative + fmt.extension)
     return finish(response, negotiated=negotiated)
