@@ -34,8 +34,8 @@ ROOT = Path(__file__).resolve().parent.parent
 ENGINES = ("static", "kyodo-embedded", "oxigraph", "rdflib-endpoint", "virtuoso", "kyodo-remote")
 # What is put under load (besides latency, measured for everything): a new SPARQL query each time, the same
 # query again (kyodo answers it from its per-release cache), the pages, and the static baseline.
-THROUGHPUT = ("static", "lookup", "year-category-counts", "search-ja", "describe", "lookup-cached",
-              "year-category-counts-cached", "doc-html", "doc-ttl")
+THROUGHPUT = ("static", "lookup", "year-category-counts", "three-way-join", "search-ja", "describe",
+              "lookup-cached", "year-category-counts-cached", "doc-html", "doc-ttl")
 CACHED = ("lookup", "year-category-counts")
 
 
