@@ -164,3 +164,25 @@ def test_every_test_query_gets_the_same_answer_either_way(stores, name):
     mine, theirs = (s.query(query, result_format=fmt, timeout=30, max_rows=10_000) for s in stores)
     assert mine.body == theirs.body
 
+
+
+def test_lookups_are_answered_while_every_worker_is_busy(release):
+    """With its only worker on an hours-long query, a store still answers lookups at once: they need no worker."""
+    import threading
+    import time
+
+    with open_store("embedded", store_dir=release.release_dir / "store", workers=1) as store:
+        assert store.warm(30)
+        endless = PREFIXES + "SELECT (COUNT(*) AS ?n) { " + " ".join(f"?a{i} ?b{i} ?c{i} ." for i in range(5)) + " }"
+        outcome: list = []
+        stuck = threading.Thread(target=lambda: outcome.append(pytest.raises(QueryTimeout, store.query, endless,
+                                                                             result_format=by_name("json"),
+                                                                             timeout=3, max_rows=10)))
+        stuck.start()
+        time.sleep(0.3)
+        started = time.monotonic()
+        answer = store.query(PREFIXES + LOOKUPS["properties"], result_format=by_name("json"), timeout=0.5,
+                             max_rows=100)
+        assert answer.row_count > 5 and time.monotonic() - started < 0.5
+        stuck.join(10)
+        assert outcome, "the endless query should have stopped at its deadline"
