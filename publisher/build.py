@@ -77,7 +77,8 @@ def build_and_validate(settings: Settings) -> tuple[SourceData, ValidationReport
     ontology, shapes = load_vocabulary(settings)
     source = build_dataset(settings.data_dir, settings.base_iri, ontology=ontology, shapes=shapes)
     check_iris(source.dataset, source.provenance)
-    report = validate_graph(data_union(source.dataset), shapes, ontology, source.provenance)
+    report = validate_graph(data_union(source.dataset), shapes, ontology, source.provenance,
+                            processes=settings.validation_processes or None)
     return source, report
 
 

@@ -55,7 +55,7 @@ def run_validation(settings: Settings, files: list[Path], shapes_path: Path | No
         return problems_report(problems)
     graph, locations = data
     try:
-        return validate_graph(graph, shapes, ontology, locations)
+        return validate_graph(graph, shapes, ontology, locations, processes=settings.validation_processes or None)
     except InputError as exc:  # the shapes parsed but pySHACL cannot use them
         return problems_report([Problem(Location(str(shapes_path)), p.en, p.ja, p.code) for p in exc.problems])
 

@@ -34,6 +34,13 @@ def _path(value: str) -> Path:
     return Path(value)
 
 
+def _count(value: str) -> int:
+    number = int(value)
+    if number < 0:
+        raise ValueError(f"expected 0 or more, got {value!r}")
+    return number
+
+
 def _bool(value: str) -> bool:
     if str(value).lower() in {"1", "true", "yes", "on"}:
         return True
@@ -66,6 +73,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("cache_mb", 64, "Memory per web worker for answers and pages of the current release, to answer repeated "
                             "requests from memory (0: none).", int),
     Setting("strict", False, "Treat SHACL warnings as failures in build and validate.", _bool),
+    Setting("validation_processes", 0, "Processes that validate large data (from 50,000 triples) with SHACL; "
+                                       "0: one per CPU, at most 4; 1: never more than this one.", _count),
 )
 BY_NAME = {s.name: s for s in SETTINGS}
 
@@ -92,6 +101,7 @@ class Settings:
     remote_password: str
     cache_mb: int
     strict: bool
+    validation_processes: int
 
     def replace(self, **changes: Any) -> "Settings":
         values = {f.name: getattr(self, f.name) for f in fields(self)}

@@ -39,6 +39,13 @@ def test_bad_environment_value_is_a_clear_error():
     assert "KYODO_STRICT" in raised.value.message("en")
 
 
+def test_validation_processes_are_a_count():
+    assert load_settings(None, environ={"KYODO_VALIDATION_PROCESSES": "3"}).validation_processes == 3
+    with pytest.raises(InputError) as raised:
+        load_settings(None, environ={"KYODO_VALIDATION_PROCESSES": "-1"})
+    assert "KYODO_VALIDATION_PROCESSES" in raised.value.message("en") and "0 or more" in raised.value.message("en")
+
+
 def test_readme_settings_table_is_the_declared_table():
     readme = (ROOT / "README.md").read_text("utf-8")
     table = readme.split("<!-- settings-table -->\n", 1)[1].split("\n<!-- /settings-table -->", 1)[0]

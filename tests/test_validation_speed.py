@@ -43,7 +43,7 @@ SH_PREFIX = "@prefix sh: <http://www.w3.org/ns/shacl#> . @prefix ex: <http://exa
 # test_forking_tests_pass_in_a_fresh_process; in a session where they can fork (that one), they run directly.
 FRESH = "KYODO_FRESH_PROCESS"
 needs_fork = pytest.mark.forking
-FORKING_TESTS = 10  # how many tests that marker selects, so that the fresh run is seen to run them all
+FORKING_TESTS = 12  # how many tests that marker selects, so that the fresh run is seen to run them all
 
 
 @pytest.fixture(autouse=True)
@@ -278,6 +278,19 @@ def test_processes_give_the_results_of_one_on_the_fail_fixtures(failing_data, sh
     assert fallbacks == []
     assert several.conforms == one.conforms and comparable(several) == comparable(one)
     assert digest(several.report_graph, failing_data, shapes) == digest(one.report_graph, failing_data, shapes)
+
+
+@needs_fork
+@pytest.mark.parametrize("setting,in_process", [(2, 0), (1, 1)])
+def test_kyodo_validate_uses_the_validation_processes_setting(generated, settings, tmp_path, monkeypatch, setting,
+                                                              in_process):
+    from publisher.reports import run_validation
+
+    data = tmp_path / "generated.nt"
+    generated.serialize(data, format="nt")
+    calls = spy_in_process(monkeypatch)
+    report = run_validation(settings.replace(validation_processes=setting), [data])
+    assert len(calls) == in_process and report.counts["violation"] > 20
 
 
 @needs_fork
