@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from rdflib import Literal, URIRef
-from rdflib.namespace import DCAT, DCTERMS, RDF, VOID, XSD
+from rdflib.namespace import DCAT, DCTERMS, RDF, VOID
 
 from ..errors import Location
 from ..iris import GRAPHS

@@ -6,7 +6,7 @@ the 体系図's main initiatives hang under their basic policy ("1-4" within the
 from __future__ import annotations
 
 from rdflib import Literal
-from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS
+from rdflib.namespace import DCTERMS, RDF, SKOS
 
 from ..errors import Location
 from ..vocab import IC, KD, PROV, SCHEMA
