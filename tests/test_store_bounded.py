@@ -114,6 +114,15 @@ def test_a_lookup_is_within_the_budget_and_everything_is_not(stores):
     assert BUDGET < 20 ** 4
 
 
+def test_a_describe_is_admitted_up_to_cap_triples(stores, monkeypatch):
+    from publisher.store import bounded
+
+    database, query = stores[0]._database(), plan(PREFIXES + LOOKUPS["describe-two"])
+    assert admits(database, query)
+    monkeypatch.setattr(bounded, "CAP", 5)  # the group alone has more triples than that
+    assert not admits(database, query)
+
+
 def test_an_over_budget_pattern_still_stops_at_its_deadline(stores):
     inline, _ = stores
     groups = " ".join(f"?g{i} a kd:CitizenGroup ." for i in range(7))

@@ -14,8 +14,9 @@ cannot run long, and only those:
 - the bound: each triple pattern's matches in the store are counted (up to CAP), with every
   constant this module can read exactly and the rest taken as variables, which can only count more.
   Evaluated by index lookups or hash joins, a basic graph pattern of patterns with n1 ... nk matches
-  does at most n1 + n1·n2 + ... + n1·...·nk steps, whatever the join order; a DESCRIBE reads the
-  description's triples. The query is admitted when that is at most BUDGET (a few ms of work).
+  does at most n1 + n1·n2 + ... + n1·...·nk steps, whatever the join order, and is admitted when
+  that is at most BUDGET (a few ms of work). A DESCRIBE is admitted when its descriptions hold at
+  most CAP triples together: they are read here in Python (~5 µs a triple), so CAP keeps that cheap.
 
 Only the place a query runs changes: the same code (`worker.handle`) evaluates and serializes it, so
 the answer is byte for byte the one a worker gives.
@@ -60,11 +61,11 @@ def admits(database, found: Plan) -> bool:
     if found.described:
         from publisher.store.embedded import closure
 
-        total = 0
+        left = CAP
         for iri in found.described:
-            quads, truncated = closure(database, iri, BUDGET + 1)
-            total += len(quads)
-            if truncated or total > BUDGET:
+            quads, truncated = closure(database, iri, left)
+            left -= len(quads)
+            if truncated:
                 return False
         return True
     steps, product = 0, 1
